@@ -22,5 +22,11 @@ function(callagent_add_plugin name)
   target_link_options(${name} PRIVATE "LINKER:--no-undefined")
   if(NOT arg_NO_INSTALL)
     install(TARGETS ${name} LIBRARY DESTINATION "${CALLAGENT_INSTALL_PLUGIN_DIR}")
+    add_dependencies(callagent_plugins ${name})
   endif()
 endfunction()
+
+# Every product plugin, so `cmake --build build --target callagent_plugins` builds them all.
+if(NOT TARGET callagent_plugins)
+  add_custom_target(callagent_plugins)
+endif()
