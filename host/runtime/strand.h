@@ -1,0 +1,41 @@
+// A serial queue on top of a shared executor: tasks posted to one strand run one at a
+// time, in the order posted, never concurrently — though not always on the same thread.
+// Each call owns a strand, so the call's state needs no locks: every input (Twilio
+// frames, STT results, LLM tokens, TTS audio, timers) is posted to it.
+//
+// Ownership: create with std::make_shared; a queued drain holds a reference, so the
+// strand lives until its queue is empty. Threading: post() from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "host/runtime/executor.h"
+
+namespace callagent::host {
+
+class Strand final : public Executor, public std::enable_shared_from_this<Strand> {
+ public:
+  // `executor` must outlive the strand. At most `batch_limit` tasks run per turn on a
+  // worker before the strand yields it to other strands (fairness between calls).
+  explicit Strand(Executor& executor, std::size_t batch_limit = 64);
+
+  void post(Task task) override;
+  // True while called from a task running on this strand.
+  bool running_in_this_thread() const noexcept;
+  std::size_t queued() const;
+
+ private:
+  void drain();
+
+  Executor& executor_;
+  const std::size_t batch_limit_;
+  mutable std::mutex mutex_;
+  std::deque<Task> tasks_;
+  bool scheduled_ = false;  // a drain is queued on or running on the executor
+};
+
+}  // namespace callagent::host

@@ -1,0 +1,108 @@
+// One-shot timers that post a task to an executor (normally a call's strand) when due:
+// idle checks, endpointing fallbacks, max call duration, outbound audio pacing.
+//
+// Threading: every method is thread-safe. Lifetime: the service holds only a weak
+// reference to each target executor, so a timer of a call that has ended does nothing.
+// A timer cancelled while its task is already queued may still run: tasks that care
+// compare a generation number kept in the call's state.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "host/runtime/clock.h"
+#include "host/runtime/executor.h"
+
+namespace callagent::host {
+
+using TimerId = std::uint64_t;
+
+class TimerService {
+ public:
+  virtual ~TimerService() = default;
+  virtual TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) = 0;
+  // False when the timer already fired, was cancelled, or never existed.
+  virtual bool cancel(TimerId id) = 0;
+  virtual const TimeSource& time() const noexcept = 0;
+
+  TimerId schedule_after(Clock::duration delay, std::weak_ptr<Executor> target, Task task) {
+    return schedule_at(time().now() + delay, std::move(target), std::move(task));
+  }
+};
+
+// Shared state of the implementations: deadlines ordered, cancellable by id.
+class TimerQueue {
+ public:
+  struct Due {
+    std::weak_ptr<Executor> target;
+    Task task;
+  };
+  TimerId add(TimePoint deadline, std::weak_ptr<Executor> target, Task task);
+  bool remove(TimerId id);
+  // Removes and returns the earliest timer due at or before `now`, if any.
+  bool pop_due(TimePoint now, Due& due);
+  // The earliest deadline, or TimePoint::max() when empty.
+  TimePoint next_deadline() const;
+  std::size_t size() const noexcept { return by_deadline_.size(); }
+
+ private:
+  struct Entry {
+    TimerId id;
+    std::weak_ptr<Executor> target;
+    Task task;
+  };
+  std::multimap<TimePoint, Entry> by_deadline_;
+  std::unordered_map<TimerId, std::multimap<TimePoint, Entry>::iterator> by_id_;
+  TimerId next_id_ = 1;
+};
+
+// Production timers: one thread sleeping until the next deadline.
+class ThreadedTimerService final : public TimerService {
+ public:
+  ThreadedTimerService();
+  ~ThreadedTimerService() override;
+  ThreadedTimerService(const ThreadedTimerService&) = delete;
+  ThreadedTimerService& operator=(const ThreadedTimerService&) = delete;
+
+  TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) override;
+  bool cancel(TimerId id) override;
+  const TimeSource& time() const noexcept override { return clock_; }
+  // Drops pending timers and joins the thread. Idempotent.
+  void stop();
+
+ private:
+  void run();
+
+  SteadyTimeSource clock_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  TimerQueue queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Test timers: time moves only through advance(), which fires due timers in deadline
+// order on the calling thread (posting to their targets).
+class ManualTimerService final : public TimerService {
+ public:
+  TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) override;
+  bool cancel(TimerId id) override;
+  const TimeSource& time() const noexcept override { return clock_; }
+
+  // Moves the clock forward by `step`, stopping at each deadline on the way to fire it.
+  void advance(Clock::duration step);
+  std::size_t pending() const;
+  ManualClock& clock() noexcept { return clock_; }
+
+ private:
+  ManualClock clock_;
+  mutable std::mutex mutex_;
+  TimerQueue queue_;
+};
+
+}  // namespace callagent::host
