@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/config/environment.h"
+
 namespace callagent::config {
 
 struct TlsConfig {
@@ -72,7 +74,6 @@ struct AgentConfig {
   std::string language = "en-US";
   bool greeting_interruptible = true;
   std::string apology_message = "Sorry, I'm having trouble right now. Please call again later.";
-  nlohmann::json extra = nlohmann::json::object();  // keys the engine reads that are not above
 };
 
 struct HostConfig {
@@ -92,10 +93,6 @@ struct LoadResult {
   std::optional<HostConfig> config;   // set only when errors is empty
   std::vector<ConfigError> errors;    // every error found, not only the first
 };
-
-// Looks up an environment variable; std::nullopt when unset.
-using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
-EnvironmentLookup process_environment();
 
 // Reads the file, reads "<dir of file>/.env" if present (the process environment wins
 // over it), substitutes ${env:NAME} and ${env:NAME:-default} in every string, validates.
