@@ -77,7 +77,8 @@ HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 Status HttpServer::start() {
   try {
     Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(settings_.bind_address, settings_.port), true);
+    // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT: a second host on a taken port must fail.
+    socket.bind(Poco::Net::SocketAddress(settings_.bind_address, settings_.port), true, false);
     socket.listen(settings_.max_queued_connections);
     bound_port_ = socket.address().port();
 
