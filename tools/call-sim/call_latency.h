@@ -1,0 +1,47 @@
+// Latencies read off a call's timeline, as the caller experiences them:
+// - greeting: `start` sent → the first agent media frame received;
+// - voice-to-voice per caller turn: the turn's last speech frame sent → the first agent
+//   media frame received after it (none if the agent never answered that turn before the
+//   caller spoke again or the call ended).
+// And percentile summaries across many calls, for --calls N.
+//
+// Threading: pure functions.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "tools/call-sim/call_events.h"
+
+namespace callagent::callsim {
+
+struct TurnLatency {
+  int turn = 0;                                        // caller turn number, from 1
+  std::chrono::microseconds caller_speech_ended_at{0};  // since call start
+  std::optional<std::chrono::microseconds> voice_to_voice;
+};
+
+struct CallLatencies {
+  std::optional<std::chrono::microseconds> greeting;
+  std::vector<TurnLatency> turns;
+};
+
+// `events` in any order (they are sorted by time internally).
+CallLatencies compute_latencies(std::span<const CallEvent> events);
+
+struct LatencySummary {
+  std::size_t count = 0;
+  double min_ms = 0;
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double p99_ms = 0;
+  double max_ms = 0;
+};
+
+// Nearest-rank percentiles; empty input → empty result.
+std::optional<LatencySummary> summarize_latencies(std::vector<double> latencies_ms);
+
+}  // namespace callagent::callsim
