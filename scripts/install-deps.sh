@@ -9,6 +9,7 @@ build_packages=(
   libpoco-dev libssl-dev
   libboost-dev libboost-filesystem-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libsndfile1-dev libspeexdsp-dev flite1-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev python3

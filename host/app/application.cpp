@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "host/app/call_service.h"
 #include "host/app/config_check.h"
 #include "host/app/host_routes.h"
 #include "host/app/provider_set.h"
@@ -92,23 +93,35 @@ int serve(const CommandLine& command_line, config::HostConfig config) {
     spdlog::error("{}", providers.status().message());
     return kExitConfigError;
   }
+  const auto grace = std::chrono::seconds(config.server.shutdown_timeout_seconds);
 
+  auto calls = CallService::create(config, providers.value(), config.server.port);
+  if (!calls) {
+    spdlog::error("{}", calls.status().message());
+    providers.value().shutdown(grace);
+    return kExitConfigError;
+  }
+  // Every route is in place before the first request can arrive.
   Router router;
   register_host_routes(router);
-  HttpServer server({config.server.bind, config.server.port, config.server.http_threads,
+  calls.value()->register_routes(router);
+  HttpServer server({config.server.bind, config.server.port, CallService::http_threads_needed(config),
                      config.server.max_queued_connections},
                     router);
   if (const Status started = server.start(); !started) {
     spdlog::error("{}", started.message());
-    providers.value().shutdown(std::chrono::seconds(config.server.shutdown_timeout_seconds));
+    calls.value()->stop();
+    providers.value().shutdown(grace);
     return kExitRuntimeError;
   }
   spdlog::info("listening on {}:{}", config.server.bind, server.port());
 
   const int signal_number = wait_for_termination_signal();
   spdlog::info("{} received: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  const auto grace = std::chrono::seconds(config.server.shutdown_timeout_seconds);
-  server.stop(grace);
+  calls.value()->end_calls(grace);
+  server.stop(std::chrono::seconds(2));
+  calls.value()->stop();
+  calls.value().reset();
   providers.value().shutdown(grace);
   spdlog::info("stopped");
   return kExitOk;

@@ -1,5 +1,6 @@
 #include "host/config/host_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +52,10 @@ void read_server(ObjectReader& section, ServerConfig& server) {
   section.read_int("shutdown_timeout_seconds", server.shutdown_timeout_seconds, 0, 3600);
   section.read_string("api_token", server.api_token);
   section.read_string("plugin_dir", server.plugin_dir);
+  section.read_string("ngrok_api_url", server.ngrok_api_url);
+  if (!server.ngrok_api_url.empty() && !is_http_url(server.ngrok_api_url)) {
+    section.error("ngrok_api_url", "expected an http:// URL such as \"http://127.0.0.1:4040\"");
+  }
 
   ObjectReader tls = section.nested("tls");
   tls.read_string("certificate_file", server.tls.certificate_file);
@@ -152,6 +157,23 @@ void read_agent(ObjectReader& section, AgentConfig& agent) {
   if (agent.language.empty()) section.error("language", "expected a BCP 47 tag such as \"en-US\"");
   section.read_bool("greeting_interruptible", agent.greeting_interruptible);
   section.read_string("apology_message", agent.apology_message);
+  section.read_choice("endpointing_mode", agent.endpointing_mode, {"stt", "time", "punctuation"});
+  section.read_int("endpointing_silence_ms", agent.endpointing_silence_ms, 100, 10000);
+  section.read_string_list("tools", agent.tools);
+  for (std::size_t index = 0; index < agent.tools.size(); ++index) {
+    const auto& tool = agent.tools[index];
+    if (tool != "end_call" && tool != "transfer_call" && tool != "send_dtmf") {
+      section.error("tools", "unknown tool \"" + tool + "\" (known: end_call, transfer_call, send_dtmf)");
+    }
+  }
+  section.read_string("transfer_phone_number", agent.transfer_phone_number);
+  const bool transfer_enabled =
+      std::find(agent.tools.begin(), agent.tools.end(), "transfer_call") != agent.tools.end();
+  if (transfer_enabled && agent.transfer_phone_number.empty()) {
+    section.error("transfer_phone_number", "required when tools has \"transfer_call\"");
+  }
+  section.read_int("llm_first_token_timeout_ms", agent.llm_first_token_timeout_ms, 500, 120000);
+  section.read_int("tts_first_audio_timeout_ms", agent.tts_first_audio_timeout_ms, 500, 120000);
 }
 
 std::optional<std::string> read_text_file(const std::filesystem::path& file, std::string& problem) {
@@ -266,6 +288,7 @@ nlohmann::json redacted_dump(const HostConfig& config) {
         {"shutdown_timeout_seconds", server.shutdown_timeout_seconds},
         {"api_token", server.api_token},
         {"plugin_dir", server.plugin_dir},
+        {"ngrok_api_url", server.ngrok_api_url},
         {"tls",
          {{"certificate_file", server.tls.certificate_file},
           {"private_key_file", server.tls.private_key_file}}}}},
@@ -288,7 +311,13 @@ nlohmann::json redacted_dump(const HostConfig& config) {
         {"max_call_duration_seconds", agent.max_call_duration_seconds},
         {"language", agent.language},
         {"greeting_interruptible", agent.greeting_interruptible},
-        {"apology_message", agent.apology_message}}}};
+        {"apology_message", agent.apology_message},
+        {"endpointing_mode", agent.endpointing_mode},
+        {"endpointing_silence_ms", agent.endpointing_silence_ms},
+        {"tools", agent.tools},
+        {"transfer_phone_number", agent.transfer_phone_number},
+        {"llm_first_token_timeout_ms", agent.llm_first_token_timeout_ms},
+        {"tts_first_audio_timeout_ms", agent.tts_first_audio_timeout_ms}}}};
   return redact_secrets(whole);
 }
 

@@ -24,6 +24,9 @@ struct TlsConfig {
 
 struct ServerConfig {
   std::uint16_t port = 3000;
+  // The local ngrok agent's API (e.g. "http://127.0.0.1:4040"); when set and base_url is
+  // not, the host asks it for its https tunnel at start-up.
+  std::string ngrok_api_url;
   std::string bind = "0.0.0.0";
   std::string base_url;             // public URL Twilio reaches, e.g. "https://abc.ngrok.app"
   int http_threads = 16;            // Poco HTTP server threads (webhooks, API)
@@ -74,6 +77,15 @@ struct AgentConfig {
   std::string language = "en-US";
   bool greeting_interruptible = true;
   std::string apology_message = "Sorry, I'm having trouble right now. Please call again later.";
+  // When the caller's turn ends: "stt" (the STT's end-of-utterance signals), "time"
+  // (endpointing_silence_ms of silence after words), "punctuation" (a final ending in
+  // . ? ! and a short pause, or the full silence otherwise).
+  std::string endpointing_mode = "stt";
+  int endpointing_silence_ms = 700;
+  std::vector<std::string> tools;                 // "end_call", "transfer_call", "send_dtmf"
+  std::string transfer_phone_number;              // where transfer_call dials
+  int llm_first_token_timeout_ms = 8000;
+  int tts_first_audio_timeout_ms = 5000;
 };
 
 struct HostConfig {

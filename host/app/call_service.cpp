@@ -1,0 +1,223 @@
+#include "host/app/call_service.h"
+
+#include <unistd.h>
+
+#include <map>
+#include <thread>
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <spdlog/spdlog.h>
+
+#include "host/logging/prefixed_logger.h"
+#include "host/pipeline/call_factory.h"
+#include "host/pipeline/phrase_warmup.h"
+#include "host/runtime/timer_service.h"
+#include "host/runtime/worker_pool.h"
+#include "host/telephony/call_api.h"
+#include "host/telephony/call_capacity.h"
+#include "host/telephony/call_repository.h"
+#include "host/telephony/media_stream_endpoint.h"
+#include "host/telephony/public_url.h"
+#include "host/telephony/voice_webhook.h"
+
+namespace callagent::host {
+
+struct CallService::Parts {
+  SteadyTimeSource time;
+  std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<WorkerPool> blocking;
+  std::unique_ptr<ThreadedTimerService> timers;
+  telephony::TelephonySettings settings;
+  telephony::TelephonyCounters counters;
+  std::unique_ptr<telephony::CallRepository> calls;
+  std::unique_ptr<telephony::CallCapacity> capacity;
+  std::shared_ptr<const twilio::TwilioRestClient> rest;
+  std::unique_ptr<pipeline::CallFactory> factory;
+  std::unique_ptr<telephony::VoiceWebhook> webhook;
+  std::unique_ptr<telephony::MediaStreamEndpoint> streams;
+  std::unique_ptr<telephony::CallApi> api;
+  bool pipeline_configured = false;
+  std::string not_configured_reason;
+};
+
+namespace {
+
+Result<std::string> public_base_url(const config::HostConfig& config) {
+  if (!config.server.base_url.empty()) return config.server.base_url;
+  if (!config.server.ngrok_api_url.empty()) {
+    auto discovered = telephony::discover_ngrok_url(config.server.ngrok_api_url, std::chrono::seconds(5));
+    if (!discovered) {
+      return Status(ErrorCode::invalid_config,
+                    "server.ngrok_api_url: " + discovered.status().message() +
+                        " (or set server.base_url to the public URL Twilio reaches)");
+    }
+    spdlog::info("public URL from ngrok: {}", discovered.value());
+    return discovered;
+  }
+  if (config.twilio.validate_signatures) {
+    return Status(ErrorCode::invalid_config,
+                  "server.base_url: required to check Twilio signatures (Twilio signs the public "
+                  "URL it calls): set it to e.g. https://your-host.example.com, or set "
+                  "server.ngrok_api_url when using ngrok");
+  }
+  spdlog::warn("server.base_url is not set: Twilio cannot be pointed at this host; each request's "
+               "Host header is used instead (fine for tools/call-sim on this machine)");
+  return std::string();
+}
+
+std::string local_host_name(std::uint16_t port) {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost:" + std::to_string(port);
+  return std::string(name) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+CallService::CallService(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+CallService::~CallService() { stop(); }
+
+int CallService::http_threads_needed(const config::HostConfig& config) {
+  return config.server.http_threads + config.server.max_calls;
+}
+
+Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfig& config,
+                                                         const ProviderSet& providers,
+                                                         std::uint16_t listening_port) {
+  auto base_url = public_base_url(config);
+  if (!base_url) return base_url.status();
+
+  auto parts = std::make_unique<Parts>();
+  auto& settings = parts->settings;
+  settings.configured_base_url = base_url.value();
+  settings.auth_token = config.twilio.auth_token;
+  settings.validate_signatures = config.twilio.validate_signatures;
+  settings.language = config.agent.language;
+  settings.apology_message = config.agent.apology_message;
+  settings.host_name = local_host_name(listening_port);
+  settings.api_token = config.server.api_token;
+
+  parts->workers = std::make_unique<WorkerPool>(static_cast<std::size_t>(config.server.worker_threads), "call");
+  parts->blocking = std::make_unique<WorkerPool>(4, "blocking");
+  parts->timers = std::make_unique<ThreadedTimerService>();
+  const auto record_ttl = std::chrono::seconds(config.agent.max_call_duration_seconds + 3600);
+  parts->calls = std::make_unique<telephony::CallRepository>(providers.state, record_ttl);
+  parts->capacity = std::make_unique<telephony::CallCapacity>(
+      static_cast<std::size_t>(config.server.max_calls), parts->time);
+  if (!config.twilio.account_sid.empty() && !config.twilio.auth_token.empty()) {
+    parts->rest = std::make_shared<twilio::TwilioRestClient>(twilio::RestClientSettings{
+        config.twilio.api_base_url, config.twilio.account_sid, config.twilio.auth_token,
+        std::chrono::milliseconds(10000)});
+  }
+
+  pipeline::CallServices services;
+  services.workers = parts->workers.get();
+  services.timers = parts->timers.get();
+  services.blocking = parts->blocking.get();
+  services.stt = providers.stt;
+  services.llm = providers.llm;
+  services.tts = providers.tts;
+  services.events = std::make_shared<pipeline::EventPublisher>(providers.events);
+  services.calls = parts->calls.get();
+  services.rest = parts->rest;
+  services.phrases = std::make_shared<pipeline::PhraseCache>();
+  std::map<PluginKind, std::string> plugin_names;
+  if (config.providers.stt) plugin_names[PluginKind::stt] = config.providers.stt->plugin;
+  if (config.providers.llm) plugin_names[PluginKind::llm] = config.providers.llm->plugin;
+  if (config.providers.tts) plugin_names[PluginKind::tts] = config.providers.tts->plugin;
+  services.session_logger = [plugin_names](PluginKind kind,
+                                           const std::string& conversation_id) -> std::shared_ptr<Logger> {
+    const auto found = plugin_names.find(kind);
+    const std::string name = found == plugin_names.end() ? std::string(to_string(kind)) : found->second;
+    return PrefixedLogger::for_plugin(kind, name)->for_call(conversation_id);
+  };
+  parts->pipeline_configured = providers.stt && providers.llm && providers.tts;
+  if (!parts->pipeline_configured) {
+    spdlog::warn("providers.stt, providers.llm and providers.tts are not all configured: calls will "
+                 "be answered with an apology");
+  }
+  if (providers.tts) {
+    const auto& agent = config.agent;
+    parts->blocking->post([tts = providers.tts, phrases = services.phrases,
+                           tts_name = config.providers.tts ? config.providers.tts->plugin : std::string("tts"),
+                           texts = std::vector<std::string>{agent.initial_message, agent.goodbye_message,
+                                                            agent.idle_check_message, agent.apology_message}] {
+      auto logger = PrefixedLogger::for_plugin(PluginKind::tts, tts_name)->for_call("warmup");
+      const std::size_t cached = pipeline::warm_phrase_cache(*tts, *logger, *phrases, texts, std::chrono::seconds(20));
+      spdlog::info("phrase cache: {} fixed phrases synthesised ahead of calls", cached);
+    });
+  }
+  parts->factory = std::make_unique<pipeline::CallFactory>(services, config.agent);
+  parts->webhook = std::make_unique<telephony::VoiceWebhook>(settings, *parts->calls, *parts->capacity,
+                                                             parts->counters);
+  parts->streams = std::make_unique<telephony::MediaStreamEndpoint>(
+      settings, *parts->calls, *parts->capacity, *parts->factory, parts->counters, parts->time);
+  parts->api = std::make_unique<telephony::CallApi>(settings, *parts->calls, parts->rest);
+  return std::unique_ptr<CallService>(new CallService(std::move(parts)));
+}
+
+void CallService::register_routes(Router& router) {
+  Parts* parts = parts_.get();
+  router.add("POST", "/inbound_call", [parts](auto& request, auto& response, const PathParams&) {
+    if (!parts->pipeline_configured) {
+      // Still authenticate: an unsigned request gets no TwiML at all.
+      parts->webhook->handle_unavailable(request, response);
+      return;
+    }
+    parts->webhook->handle(request, response, "");
+  });
+  router.add("POST", "/outbound_call/{conversation_id}", [parts](auto& request, auto& response, const PathParams& params) {
+    parts->webhook->handle(request, response, params.get("conversation_id"));
+  });
+  router.add("GET", "/connect_call/{conversation_id}", [parts](auto& request, auto& response, const PathParams& params) {
+    parts->streams->handle(request, response, params.get("conversation_id"));
+  });
+  router.add("GET", "/call/{conversation_id}", [parts](auto& request, auto& response, const PathParams& params) {
+    parts->api->get_call(request, response, params.get("conversation_id"));
+  });
+  router.add("POST", "/call/{conversation_id}/hangup", [parts](auto& request, auto& response, const PathParams& params) {
+    parts->api->hang_up(request, response, params.get("conversation_id"));
+  });
+  router.add("POST", "/calls", [parts](auto& request, auto& response, const PathParams&) {
+    parts->api->create_outbound_call(request, response);
+  });
+  router.add("POST", "/call_status", [parts](auto& request, auto& response, const PathParams&) {
+    parts->api->status_callback(request, response);
+  });
+}
+
+void CallService::end_calls(std::chrono::milliseconds grace) {
+  if (!parts_ || !parts_->workers) return;
+  parts_->capacity->close_for_new_calls();
+  if (parts_->factory->live_calls() == 0) return;
+  spdlog::info("draining: asking {} live calls to end", parts_->factory->live_calls());
+  parts_->factory->end_all_calls(std::string(pipeline::end_reason::shutdown));
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (parts_->factory->live_calls() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void CallService::stop() {
+  if (!parts_ || !parts_->workers) return;
+  parts_->capacity->close_for_new_calls();
+  // Streams closed by the server's stop reach their calls as posts; give them a moment.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (parts_->factory->live_calls() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (const auto left = parts_->factory->live_calls(); left > 0) {
+    spdlog::error("{} calls did not finish at shutdown; their transcripts may be incomplete", left);
+  }
+  // Timers first (nothing new gets posted), then the calls' strands, then blocking work
+  // (record writes, session teardown) so every write a call started completes.
+  parts_->timers->stop();
+  parts_->workers->stop();
+  parts_->blocking->stop();
+  parts_->workers.reset();
+}
+
+std::size_t CallService::live_calls() const { return parts_->factory->live_calls(); }
+
+}  // namespace callagent::host

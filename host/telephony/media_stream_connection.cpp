@@ -1,0 +1,268 @@
+#include "host/telephony/media_stream_connection.h"
+
+#include <Poco/Buffer.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/WebSocket.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "host/audio/mulaw.h"
+
+namespace callagent::telephony {
+namespace {
+
+using Poco::Net::WebSocket;
+
+constexpr std::size_t kSilenceFrameBytes = 160;  // 20 ms of μ-law at 8 kHz
+constexpr std::size_t kBadFramesLoggedInFull = 5;
+
+constexpr std::uint16_t kCloseNormal = 1000;
+constexpr std::uint16_t kClosePolicyViolation = 1008;
+constexpr std::uint16_t kCloseTooBig = 1009;
+constexpr std::uint16_t kCloseInternalError = 1011;
+
+std::string printable_excerpt(std::string_view text) {
+  std::string excerpt;
+  for (const char character : text.substr(0, 80)) {
+    const auto byte = static_cast<unsigned char>(character);
+    excerpt += (byte >= 0x20 && byte < 0x7F) ? character : '?';
+  }
+  if (text.size() > 80) excerpt += "…";
+  return excerpt;
+}
+
+}  // namespace
+
+MediaStreamConnection::MediaStreamConnection(Poco::Net::WebSocket socket, CallRecord record,
+                                             CallStarter& starter, TelephonyCounters& counters,
+                                             const host::TimeSource& time, MediaStreamLimits limits)
+    : socket_(std::move(socket)),
+      record_(std::move(record)),
+      starter_(starter),
+      counters_(counters),
+      time_(time),
+      limits_(limits),
+      bad_frames_(limits.max_bad_frames_per_window, limits.bad_frame_window),
+      log_prefix_(fmt::format("[twilio call={}]", record_.conversation_id)) {}
+
+void MediaStreamConnection::run() {
+  socket_.setMaxPayloadSize(static_cast<int>(limits_.max_readable_frame_bytes));
+  socket_.setReceiveTimeout(Poco::Timespan(limits_.receive_timeout.count() * 1000));
+  // A peer that stops reading must not stall the call's strand for long on a write.
+  socket_.setSendTimeout(Poco::Timespan(2, 0));
+  ++counters_.streams_opened;
+  std::string end_reason = "stream closed";
+  Poco::Buffer<char> frame(0);
+  try {
+    while (true) {
+      frame.resize(0);
+      int flags = 0;
+      const int received = socket_.receiveFrame(frame, flags);
+      if (received == 0 && flags == 0) {
+        end_reason = "Twilio closed the connection";
+        break;
+      }
+      const int opcode = flags & WebSocket::FRAME_OP_BITMASK;
+      if (opcode == WebSocket::FRAME_OP_CLOSE) {
+        end_reason = "Twilio closed the stream";
+        close(kCloseNormal, "");
+        break;
+      }
+      if (opcode == WebSocket::FRAME_OP_PING) {
+        std::lock_guard lock(send_mutex_);
+        if (!send_closed_) {
+          socket_.sendFrame(frame.begin(), static_cast<int>(frame.size()),
+                            static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_PONG));
+        }
+        continue;
+      }
+      if (opcode == WebSocket::FRAME_OP_PONG) continue;
+      ++counters_.frames_received;
+      bool keep_reading = true;
+      if (opcode != WebSocket::FRAME_OP_TEXT || (flags & WebSocket::FRAME_FLAG_FIN) == 0) {
+        keep_reading = handle_bad_frame(static_cast<std::size_t>(twilio::FrameProblem::not_json),
+                                        "not_json", "binary or fragmented frame (Twilio sends whole text frames)");
+      } else if (frame.size() > limits_.max_frame_bytes) {
+        keep_reading = handle_bad_frame(kOversizedFrameSlot, "too_large",
+                                        fmt::format("{} bytes (limit {})", frame.size(),
+                                                    limits_.max_frame_bytes));
+      } else {
+        keep_reading = handle_text_frame(std::string_view(frame.begin(), frame.size()));
+      }
+      if (!keep_reading) {
+        end_reason = "stream ended";
+        break;
+      }
+    }
+  } catch (const Poco::TimeoutException&) {
+    end_reason = fmt::format("no frame from Twilio for {} ms", limits_.receive_timeout.count());
+    spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
+    close(kClosePolicyViolation, "timeout");
+  } catch (const Poco::Net::WebSocketException& error) {
+    const bool too_big = error.code() == WebSocket::WS_ERR_PAYLOAD_TOO_BIG;
+    end_reason = too_big ? fmt::format("a frame larger than {} bytes", limits_.max_readable_frame_bytes)
+                         : "malformed WebSocket frame: " + error.displayText();
+    if (too_big) ++counters_.bad_frames[kOversizedFrameSlot];
+    spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
+    close(too_big ? kCloseTooBig : kClosePolicyViolation, too_big ? "frame too large" : "bad frame");
+  } catch (const Poco::Exception& error) {
+    end_reason = "connection error: " + error.displayText();
+    spdlog::info("{} {}", log_prefix_, end_reason);
+  } catch (const std::exception& error) {
+    end_reason = std::string("internal error: ") + error.what();
+    spdlog::error("{} {}", log_prefix_, end_reason);
+    close(kCloseInternalError, "internal error");
+  }
+  {
+    std::lock_guard lock(send_mutex_);
+    send_closed_ = true;
+  }
+  if (receiver_) receiver_->on_stream_closed(end_reason);
+  spdlog::debug("{} stream finished: {}", log_prefix_, end_reason);
+}
+
+bool MediaStreamConnection::handle_bad_frame(std::size_t problem_slot, std::string_view problem,
+                                             std::string_view detail) {
+  ++counters_.bad_frames[problem_slot];
+  ++bad_frames_logged_;
+  if (bad_frames_logged_ <= kBadFramesLoggedInFull) {
+    spdlog::warn("{} dropped a bad frame ({}): {}", log_prefix_, problem, detail);
+  } else if (bad_frames_logged_ % 100 == 0) {
+    spdlog::warn("{} {} bad frames dropped so far", log_prefix_, bad_frames_logged_);
+  }
+  if (bad_frames_.record_bad_frame(time_.now())) {
+    ++counters_.streams_closed_for_garbage;
+    spdlog::warn("{} too many bad frames ({} within {} ms): closing the stream (1008)", log_prefix_,
+                 limits_.max_bad_frames_per_window, limits_.bad_frame_window.count());
+    close(kClosePolicyViolation, "too many invalid frames");
+    return false;
+  }
+  return true;
+}
+
+bool MediaStreamConnection::handle_text_frame(std::string_view text) {
+  auto parsed = twilio::parse_inbound_message(text);
+  if (!parsed.ok()) {
+    return handle_bad_frame(static_cast<std::size_t>(parsed.problem), twilio::to_string(parsed.problem),
+                            parsed.detail + " in " + printable_excerpt(text));
+  }
+  auto& message = std::get<twilio::InboundMessage>(parsed.message);
+  if (auto* media = std::get_if<twilio::MediaMessage>(&message)) {
+    handle_media(*media);
+    return true;
+  }
+  if (const auto* start = std::get_if<twilio::StartMessage>(&message)) {
+    handle_start(*start);
+    return phase_ != Phase::closing;
+  }
+  if (const auto* mark = std::get_if<twilio::MarkMessage>(&message)) {
+    if (receiver_) receiver_->on_mark(mark->name);
+    return true;
+  }
+  if (const auto* dtmf = std::get_if<twilio::DtmfMessage>(&message)) {
+    if (receiver_) receiver_->on_dtmf(dtmf->digit);
+    return true;
+  }
+  if (std::holds_alternative<twilio::StopMessage>(message)) {
+    spdlog::info("{} Twilio stopped the stream", log_prefix_);
+    if (receiver_) receiver_->on_stop();
+    // Twilio closes the socket after `stop`; keep reading until it does.
+    return true;
+  }
+  return true;  // connected: nothing to do
+}
+
+void MediaStreamConnection::handle_start(const twilio::StartMessage& start) {
+  if (phase_ != Phase::awaiting_start) {
+    spdlog::warn("{} a second `start` on one stream was ignored", log_prefix_);
+    return;
+  }
+  if (start.encoding != "audio/x-mulaw" || start.sample_rate_hz != 8000 || start.channels != 1) {
+    spdlog::error("{} unsupported media format {} {} Hz {} ch: closing", log_prefix_, start.encoding,
+                  start.sample_rate_hz, start.channels);
+    phase_ = Phase::closing;
+    close(kClosePolicyViolation, "unsupported media format");
+    return;
+  }
+  stream_sid_ = start.stream_sid;
+  {
+    std::lock_guard lock(send_mutex_);
+    outbound_stream_sid_ = start.stream_sid;
+  }
+  if (record_.call_sid.empty()) record_.call_sid = start.call_sid;
+  auto receiver = starter_.start_call(record_, start, shared_from_this());
+  if (!receiver) {
+    spdlog::error("{} cannot start the call: {}", log_prefix_, receiver.status().message());
+    phase_ = Phase::closing;
+    close(kCloseInternalError, "cannot start the call");
+    return;
+  }
+  receiver_ = std::move(receiver).value();
+  phase_ = Phase::streaming;
+  spdlog::info("{} stream {} started for call {}", log_prefix_, start.stream_sid, start.call_sid);
+}
+
+void MediaStreamConnection::handle_media(twilio::MediaMessage& media) {
+  if (phase_ != Phase::streaming || !receiver_) return;  // audio before `start` has no call yet
+  const auto duration_ms = static_cast<std::int64_t>(media.payload.size()) / 8;
+  const std::int64_t silence_ms = gap_filler_.silence_before(media.timestamp_ms, duration_ms);
+  std::int64_t offset_ms = gap_filler_.stream_offset_ms() - duration_ms - silence_ms;
+  if (silence_ms > 0) {
+    counters_.silence_filled_ms += static_cast<std::uint64_t>(silence_ms);
+    for (std::int64_t filled_ms = 0; filled_ms < silence_ms; filled_ms += 20) {
+      const auto chunk_ms = std::min<std::int64_t>(20, silence_ms - filled_ms);
+      receiver_->on_caller_audio(offset_ms, std::vector<std::uint8_t>(static_cast<std::size_t>(chunk_ms) * 8,
+                                                                      audio::kMulawSilence));
+      offset_ms += chunk_ms;
+    }
+  }
+  receiver_->on_caller_audio(offset_ms, std::move(media.payload));
+}
+
+void MediaStreamConnection::send_text_locked(const std::string& text) {
+  if (send_closed_) return;
+  try {
+    socket_.sendFrame(text.data(), static_cast<int>(text.size()), WebSocket::FRAME_TEXT);
+    ++counters_.frames_sent;
+  } catch (const Poco::Exception& error) {
+    // The reader sees the broken socket too and ends the stream; stop writing now.
+    send_closed_ = true;
+    spdlog::info("{} cannot send to Twilio: {}", log_prefix_, error.displayText());
+  }
+}
+
+void MediaStreamConnection::send_media(std::span<const std::uint8_t> mulaw_audio) {
+  std::lock_guard lock(send_mutex_);
+  if (send_closed_ || outbound_stream_sid_.empty()) return;
+  twilio::serialize_media(outbound_stream_sid_, mulaw_audio, send_buffer_);
+  send_text_locked(send_buffer_);
+}
+
+void MediaStreamConnection::send_mark(std::string_view name) {
+  std::lock_guard lock(send_mutex_);
+  if (send_closed_ || outbound_stream_sid_.empty()) return;
+  twilio::serialize_mark(outbound_stream_sid_, name, send_buffer_);
+  send_text_locked(send_buffer_);
+}
+
+void MediaStreamConnection::send_clear() {
+  std::lock_guard lock(send_mutex_);
+  if (send_closed_ || outbound_stream_sid_.empty()) return;
+  twilio::serialize_clear(outbound_stream_sid_, send_buffer_);
+  send_text_locked(send_buffer_);
+}
+
+void MediaStreamConnection::close(std::uint16_t code, std::string_view reason) {
+  std::lock_guard lock(send_mutex_);
+  if (send_closed_) return;
+  send_closed_ = true;
+  try {
+    socket_.shutdown(code, std::string(reason));
+    // The peer answers with its own close frame; don't wait long for it.
+    socket_.setReceiveTimeout(Poco::Timespan(5, 0));
+  } catch (const Poco::Exception& error) {
+    spdlog::debug("{} close: {}", log_prefix_, error.displayText());
+  }
+}
+
+}  // namespace callagent::telephony

@@ -1,0 +1,91 @@
+// One Twilio Media Stream WebSocket, from upgrade to close.
+//
+// The reader loop runs on the HTTP thread that accepted the upgrade (Poco's WebSocket is
+// blocking): it reads frames, refuses bad ones (counted, logged, never fatal alone; a
+// flood closes the socket with 1008), fills timestamp gaps with silence, answers pings,
+// and hands each event to the call's MediaStreamReceiver. Writes come from the call's
+// strand through the MediaStreamSender side, serialised by a mutex.
+//
+// Ownership: shared — the HTTP thread holds it for run(), the call holds it as its
+// sender. Lifetime: run() returns when the socket is closed; the sender side then
+// becomes a no-op. Threading: run() on one thread; sender methods from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <Poco/Net/WebSocket.h>
+
+#include "host/runtime/clock.h"
+#include "host/telephony/bad_frame_policy.h"
+#include "host/telephony/call_record.h"
+#include "host/telephony/media_gap_filler.h"
+#include "host/telephony/media_stream_port.h"
+#include "host/telephony/telephony_counters.h"
+
+namespace callagent::telephony {
+
+struct MediaStreamLimits {
+  // Larger text frames are dropped and counted (Twilio's are a few hundred bytes; a
+  // start with many parameters a few KiB).
+  std::size_t max_frame_bytes = 64 * 1024;
+  // Beyond this the frame cannot even be read safely: the socket closes with 1009.
+  std::size_t max_readable_frame_bytes = 1024 * 1024;
+  // No frame at all for this long means the peer is gone (Twilio sends 50 a second).
+  std::chrono::milliseconds receive_timeout{30000};
+  std::size_t max_bad_frames_per_window = 50;
+  std::chrono::milliseconds bad_frame_window{10000};
+};
+
+class MediaStreamConnection final : public MediaStreamSender,
+                                    public std::enable_shared_from_this<MediaStreamConnection> {
+ public:
+  MediaStreamConnection(Poco::Net::WebSocket socket, CallRecord record, CallStarter& starter,
+                        TelephonyCounters& counters, const host::TimeSource& time,
+                        MediaStreamLimits limits = {});
+
+  // Reads until the stream ends. Never throws.
+  void run();
+
+  void send_media(std::span<const std::uint8_t> mulaw_audio) override;
+  void send_mark(std::string_view name) override;
+  void send_clear() override;
+  void close(std::uint16_t code, std::string_view reason) override;
+
+ private:
+  enum class Phase { awaiting_start, streaming, closing };
+
+  // false: stop reading.
+  bool handle_text_frame(std::string_view text);
+  bool handle_bad_frame(std::size_t problem_slot, std::string_view problem, std::string_view detail);
+  void handle_start(const twilio::StartMessage& start);
+  void handle_media(twilio::MediaMessage& media);
+  void send_text_locked(const std::string& text);
+
+  Poco::Net::WebSocket socket_;
+  CallRecord record_;
+  CallStarter& starter_;
+  TelephonyCounters& counters_;
+  const host::TimeSource& time_;
+  MediaStreamLimits limits_;
+  BadFramePolicy bad_frames_;
+  MediaGapFiller gap_filler_;
+  std::string log_prefix_;
+
+  // Reader-thread state.
+  Phase phase_ = Phase::awaiting_start;
+  std::string stream_sid_;
+  std::shared_ptr<MediaStreamReceiver> receiver_;
+  std::size_t bad_frames_logged_ = 0;
+
+  // Sender state, guarded by send_mutex_.
+  std::mutex send_mutex_;
+  std::string send_buffer_;
+  std::string outbound_stream_sid_;
+  bool send_closed_ = false;
+};
+
+}  // namespace callagent::telephony
