@@ -61,6 +61,7 @@ struct Call::Response {
   std::string cache_text;              // a phrase to cache once fully synthesised
   std::vector<std::uint8_t> cache_audio;
   std::optional<std::size_t> history_index;  // its assistant message in history_, once added
+  std::function<void(Call&)> after_played;   // e.g. a tool's result once its tones were heard
   std::string started_at;
   bool audio_started = false;
   bool finished_to_player = false;
@@ -754,7 +755,12 @@ void Call::handle_response_played(std::uint64_t response_id) {
   record_agent_turn(response_->full_text, false);
   const std::string hang_up_reason = response_->hang_up_reason;
   auto tool_calls = std::move(response_->tool_calls);
+  auto after_played = std::move(response_->after_played);
   response_.reset();
+  if (after_played) {
+    after_played(*this);
+    return;
+  }
   if (!hang_up_reason.empty()) {
     hang_up(hang_up_reason);
     return;
@@ -860,10 +866,12 @@ void Call::run_tools(std::vector<ToolCall> calls) {
       response_->waiting_audio.emplace_back();
       response_->playing_segment = 1;
       response_->audio_started = true;
+      response_->after_played = [call, digits](Call& self) {
+        self.complete_tool(call, true, "pressed " + digits, true);
+      };
       player_->enqueue(response_->id, 0, *audio);
       response_->finished_to_player = true;
       player_->finish_utterance(response_->id);
-      complete_tool(call, true, "pressed " + digits, false);
       continue;
     }
   }

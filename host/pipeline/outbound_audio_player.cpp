@@ -85,17 +85,28 @@ void OutboundAudioPlayer::pump() {
   const auto lead = std::chrono::milliseconds(settings_.lead_ms);
   const auto chunk_bytes = static_cast<std::size_t>(settings_.chunk_ms * kBytesPerMs);
   while (!queue_.empty() && playback_ends_at_ - now < lead) {
-    QueuedAudio& block = queue_.front();
-    const std::size_t size = std::min(chunk_bytes, block.audio.size() - block.consumed);
-    sender_->send_media(std::span<const std::uint8_t>(block.audio.data() + block.consumed, size));
-    block.consumed += size;
-    bytes_sent_ += size;
+    // One chunk: up to chunk_bytes from consecutive blocks of the same piece (TTS engines
+    // deliver 20 ms at a time; a mark per 20 ms would be needless traffic).
+    const std::uint64_t utterance_id = queue_.front().utterance_id;
+    const std::size_t piece_index = queue_.front().piece_index;
+    std::size_t piece_end = 0;
+    chunk_.clear();
+    while (!queue_.empty() && chunk_.size() < chunk_bytes && queue_.front().utterance_id == utterance_id &&
+           queue_.front().piece_index == piece_index) {
+      QueuedAudio& block = queue_.front();
+      const std::size_t size = std::min(chunk_bytes - chunk_.size(), block.audio.size() - block.consumed);
+      const auto begin = block.audio.begin() + static_cast<std::ptrdiff_t>(block.consumed);
+      chunk_.insert(chunk_.end(), begin, begin + static_cast<std::ptrdiff_t>(size));
+      block.consumed += size;
+      piece_end = block.piece_offset + block.consumed;
+      if (block.consumed == block.audio.size()) queue_.pop_front();
+    }
+    sender_->send_media(chunk_);
+    bytes_sent_ += chunk_.size();
     const std::uint64_t sequence = next_mark_sequence_++;
     sender_->send_mark("p" + std::to_string(sequence));
-    outstanding_marks_.push_back(
-        {sequence, {block.utterance_id, block.piece_index, block.piece_offset + block.consumed}, false});
-    playback_ends_at_ += std::chrono::milliseconds(static_cast<std::int64_t>(size) / kBytesPerMs);
-    if (block.consumed == block.audio.size()) queue_.pop_front();
+    outstanding_marks_.push_back({sequence, {utterance_id, piece_index, piece_end}, false});
+    playback_ends_at_ += std::chrono::milliseconds(static_cast<std::int64_t>(chunk_.size()) / kBytesPerMs);
   }
   check_finished_utterances();
   if (!queue_.empty()) {

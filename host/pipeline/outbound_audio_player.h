@@ -109,6 +109,7 @@ class OutboundAudioPlayer {
   std::uint64_t newest_utterance_ = 0;
   std::size_t newest_piece_ = 0;
   std::uint64_t bytes_sent_ = 0;
+  std::vector<std::uint8_t> chunk_;  // reused for every media message
 };
 
 }  // namespace callagent::pipeline

@@ -114,3 +114,23 @@ TEST_F(OutboundAudioPlayerTest, AnUtteranceWithNoAudioFinishesAtOnce) {
 
 }  // namespace
 }  // namespace callagent::pipeline
+
+namespace callagent::pipeline {
+namespace {
+
+TEST_F(OutboundAudioPlayerTest, CoalescesSmallTtsChunksOfOnePieceIntoFullChunks) {
+  // A TTS delivering 1 s in 20 ms blocks, faster than real time: the first blocks go out
+  // one by one (nothing waits), then the lead is full and later blocks travel together.
+  for (int block = 0; block < 50; ++block) player->enqueue(1, 0, audio_ms(20));
+  player->enqueue(1, 1, audio_ms(20));
+  timers.advance(std::chrono::seconds(2));
+  EXPECT_EQ(sender->audio_bytes(), 1020U * 8);
+  const auto media_messages = sender->count(Kind::media);
+  EXPECT_LE(media_messages, 8U + 1000U / 80U + 2U);
+  const auto sent = sender->sent();
+  ASSERT_EQ(sent[sent.size() - 2].kind, Kind::media);
+  EXPECT_EQ(sent[sent.size() - 2].audio.size(), 160U) << "a new piece starts a new message";
+}
+
+}  // namespace
+}  // namespace callagent::pipeline
