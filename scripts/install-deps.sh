@@ -10,9 +10,10 @@ build_packages=(
   libboost-dev libboost-filesystem-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsndfile1-dev libspeexdsp-dev flite1-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
 )
 test_packages=(
-  libgtest-dev libgmock-dev python3
+  libgtest-dev libgmock-dev python3 openssl
 )
 
 wanted=("${build_packages[@]}")

@@ -105,16 +105,22 @@ int serve(const CommandLine& command_line, config::HostConfig config) {
   Router router;
   register_host_routes(router);
   calls.value()->register_routes(router);
-  HttpServer server({config.server.bind, config.server.port, CallService::http_threads_needed(config),
-                     config.server.max_queued_connections},
-                    router);
+  HttpServerSettings http_settings;
+  http_settings.bind_address = config.server.bind;
+  http_settings.port = config.server.port;
+  http_settings.threads = CallService::http_threads_needed(config);
+  http_settings.max_queued_connections = config.server.max_queued_connections;
+  http_settings.tls_certificate_file = config.server.tls.certificate_file;
+  http_settings.tls_private_key_file = config.server.tls.private_key_file;
+  HttpServer server(http_settings, router);
   if (const Status started = server.start(); !started) {
     spdlog::error("{}", started.message());
     calls.value()->stop();
     providers.value().shutdown(grace);
-    return kExitRuntimeError;
+    return started.code() == ErrorCode::invalid_config ? kExitConfigError : kExitRuntimeError;
   }
-  spdlog::info("listening on {}:{}", config.server.bind, server.port());
+  spdlog::info("listening on {}:{}{}", config.server.bind, server.port(),
+               config.server.tls.certificate_file.empty() ? "" : " (https)");
 
   const int signal_number = wait_for_termination_signal();
   spdlog::info("{} received: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");

@@ -9,7 +9,10 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/ThreadPool.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -69,6 +72,26 @@ class RoutedHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
+Poco::Net::ServerSocket HttpServer::make_listening_socket() const {
+  const Poco::Net::SocketAddress address(settings_.bind_address, settings_.port);
+  const bool tls = !settings_.tls_certificate_file.empty();
+  Poco::Net::ServerSocket socket;
+  if (tls) {
+    // Modern clients only; the certificate is the operator's (no client certificates).
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(
+        Poco::Net::Context::TLS_SERVER_USE, settings_.tls_private_key_file,
+        settings_.tls_certificate_file, "", Poco::Net::Context::VERIFY_NONE, 9, false,
+        "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+    context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                              Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+    socket = Poco::Net::SecureServerSocket(context);
+  }
+  // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT: a second host on a taken port must fail.
+  socket.bind(address, true, false);
+  socket.listen(settings_.max_queued_connections);
+  return socket;
+}
+
 HttpServer::HttpServer(HttpServerSettings settings, const Router& router)
     : settings_(std::move(settings)), router_(router) {}
 
@@ -76,10 +99,7 @@ HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 
 Status HttpServer::start() {
   try {
-    Poco::Net::ServerSocket socket;
-    // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT: a second host on a taken port must fail.
-    socket.bind(Poco::Net::SocketAddress(settings_.bind_address, settings_.port), true, false);
-    socket.listen(settings_.max_queued_connections);
+    Poco::Net::ServerSocket socket = make_listening_socket();
     bound_port_ = socket.address().port();
 
     auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
@@ -94,6 +114,11 @@ Status HttpServer::start() {
         Poco::makeShared<RoutedHandlerFactory>(router_), *thread_pool_, socket, params);
     server_->start();
     return Status::ok();
+  } catch (const Poco::Net::SSLException& error) {
+    return Status(ErrorCode::invalid_config,
+                  fmt::format("server.tls: cannot use certificate {} with key {}: {}",
+                              settings_.tls_certificate_file, settings_.tls_private_key_file,
+                              error.displayText()));
   } catch (const Poco::Exception& error) {
     return Status(ErrorCode::unavailable,
                   fmt::format("cannot listen on {}:{}: {}", settings_.bind_address, settings_.port,

@@ -14,7 +14,10 @@
 
 namespace Poco {
 class ThreadPool;
-namespace Net { class HTTPServer; }
+namespace Net {
+class HTTPServer;
+class ServerSocket;
+}  // namespace Net
 }  // namespace Poco
 
 namespace callagent::host {
@@ -25,6 +28,10 @@ struct HttpServerSettings {
   int threads = 16;
   int max_queued_connections = 256;
   std::chrono::seconds keep_alive_timeout{15};
+  // Both set: serve HTTPS (and WSS) with this PEM certificate chain and key (Poco NetSSL);
+  // both empty: plain HTTP, for hosts behind a TLS-terminating proxy or tunnel.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
 };
 
 class HttpServer {
@@ -43,6 +50,8 @@ class HttpServer {
   void stop(std::chrono::milliseconds grace);
 
  private:
+  Poco::Net::ServerSocket make_listening_socket() const;
+
   HttpServerSettings settings_;
   const Router& router_;
   std::unique_ptr<Poco::ThreadPool> thread_pool_;

@@ -4,9 +4,17 @@
 #include <regex>
 #include <sstream>
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -195,6 +203,89 @@ TEST_F(HostProcessTest, PrintConfigRedactsSecrets) {
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, Not(HasSubstr("do-not-print")));
   EXPECT_THAT(result.output, HasSubstr("AC123"));
+}
+
+TEST_F(HostProcessTest, ServesHttpsWithTheConfiguredCertificate) {
+  const std::string key = directory.path() + "/key.pem";
+  const std::string certificate = directory.path() + "/certificate.pem";
+  const auto generated = run_to_completion(
+      "/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                           certificate, "-days", "1", "-subj", "/CN=127.0.0.1"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.output;
+  auto host = start_host(minimal_config(directory, R"(, "tls": { "certificate_file": ")" + certificate +
+                                                       R"(", "private_key_file": ")" + key + R"(" })"));
+  const std::uint16_t port = wait_until_listening(*host);
+  ASSERT_NE(port, 0);
+  EXPECT_THAT(host->output(), HasSubstr("(https)"));
+
+  Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                                           Poco::Net::Context::VERIFY_NONE);
+  Poco::Net::HTTPSClientSession session("127.0.0.1", port, context);
+  Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::ostringstream body;
+  Poco::StreamCopier::copyStream(session.receiveResponse(response), body);
+  EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_OK);
+  EXPECT_THAT(body.str(), HasSubstr("ok"));
+}
+
+// The local ngrok agent's API, answering /api/tunnels with one http and one https tunnel.
+class FakeNgrokAgent {
+ public:
+  FakeNgrokAgent() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
+    server_ = std::make_unique<Poco::Net::HTTPServer>(Poco::makeShared<Factory>(), socket_,
+                                                      Poco::makeAuto<Poco::Net::HTTPServerParams>());
+    server_->start();
+  }
+  ~FakeNgrokAgent() { server_->stopAll(true); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(socket_.address().port()); }
+
+ private:
+  struct Handler final : Poco::Net::HTTPRequestHandler {
+    void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override {
+      response.setContentType("application/json");
+      response.send() << R"json({"tunnels":[{"name":"command_line (http)","public_url":"http://abc.ngrok.app","proto":"http"},)json"
+                      << R"json({"name":"command_line","public_url":"https://abc.ngrok.app","proto":"https"}],"uri":"/api/tunnels"})json";
+    }
+  };
+  struct Factory final : Poco::Net::HTTPRequestHandlerFactory {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+      return new Handler;
+    }
+  };
+  Poco::Net::ServerSocket socket_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+TEST_F(HostProcessTest, AsksTheNgrokAgentForThePublicUrl) {
+  FakeNgrokAgent ngrok;
+  auto host = start_host(minimal_config(directory, R"(, "ngrok_api_url": ")" + ngrok.url() + R"(")"));
+  ASSERT_NE(wait_until_listening(*host), 0);
+  EXPECT_THAT(host->output(), HasSubstr("public URL from ngrok: https://abc.ngrok.app"));
+}
+
+TEST_F(HostProcessTest, NoPublicUrlForSignaturesIsAClearError) {
+  const std::string config = directory.write_file(
+      "nourl.json", R"({"twilio": {"auth_token": "secret-token"}, "providers": {"state": {"plugin": "state_memory"}}})");
+  const auto result = run_to_completion(binary, {"--config", config, "--port", "0", "--plugin-dir", plugin_dir});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("server.base_url: required to check Twilio signatures"));
+  EXPECT_THAT(result.output, Not(HasSubstr("secret-token")));
+
+  const std::string unreachable = directory.write_file(
+      "ngrok.json", R"({"server": {"ngrok_api_url": "http://127.0.0.1:1"}, "providers": {"state": {"plugin": "state_memory"}}})");
+  const auto no_agent = run_to_completion(binary, {"--config", unreachable, "--port", "0", "--plugin-dir", plugin_dir});
+  EXPECT_EQ(no_agent.exit_code, 2);
+  EXPECT_THAT(no_agent.output, HasSubstr("server.ngrok_api_url: cannot reach the ngrok agent"));
+}
+
+TEST_F(HostProcessTest, UnusableCertificateIsAConfigError) {
+  const std::string config = directory.write_file(
+      "tls.json", minimal_config(directory, R"(, "tls": { "certificate_file": "/nonexistent/c.pem", "private_key_file": "/nonexistent/k.pem" })"));
+  const auto result = run_to_completion(binary, {"--config", config, "--port", "0", "--plugin-dir", plugin_dir});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("server.tls"));
 }
 
 }  // namespace
