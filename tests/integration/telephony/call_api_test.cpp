@@ -92,6 +92,20 @@ TEST_F(CallApiTest, HangUpIsIdempotentAndReportsTwilioErrors) {
   EXPECT_EQ(broken.status, 502);
 }
 
+TEST_F(CallApiTest, TheOutboundCallToolPlacesACallThroughTheHost) {
+  const auto placed = run_to_completion(OUTBOUND_CALL_BINARY,
+                                        {"--host", host->base_url(), "--api-token", kTestApiToken, "--to",
+                                         "+15550001111", "--from", "+15550002222"});
+  EXPECT_EQ(placed.exit_code, 0) << placed.output;
+  EXPECT_THAT(placed.output, HasSubstr("call placed: conversation "));
+  EXPECT_EQ(twilio->requests().size(), 1U);
+  const auto refused = run_to_completion(OUTBOUND_CALL_BINARY,
+                                         {"--host", host->base_url(), "--api-token", "wrong", "--to",
+                                          "+15550001111", "--from", "+15550002222"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.output, HasSubstr("401"));
+}
+
 TEST_F(CallApiTest, CallRecordNeedsTheBearerToken) {
   const auto created = nlohmann::json::parse(place_call().body);
   const std::string path = "/call/" + created["conversation_id"].get<std::string>();
