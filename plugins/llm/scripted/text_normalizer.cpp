@@ -1,5 +1,7 @@
 #include "text_normalizer.h"
 
+#include <algorithm>
+
 namespace callagent::plugins::scripted {
 namespace {
 
@@ -18,8 +20,13 @@ char to_ascii_lower(char character) {
   return (character >= 'A' && character <= 'Z') ? static_cast<char>(character - 'A' + 'a') : character;
 }
 
-bool is_word_boundary(std::string_view text, std::size_t position) {
-  return position == 0 || position >= text.size() || text[position] == ' ' || text[position - 1] == ' ';
+// Normalised text has single spaces between words, so a word starts after a space and
+// ends before one.
+bool starts_a_word(std::string_view text, std::size_t position) {
+  return position == 0 || text[position - 1] == ' ';
+}
+bool ends_a_word(std::string_view text, std::size_t position) {
+  return position == text.size() || text[position] == ' ';
 }
 
 }  // namespace
@@ -59,7 +66,7 @@ std::optional<std::size_t> find_phrase(std::string_view text, std::string_view p
   if (phrase.empty()) return std::nullopt;
   for (std::size_t position = text.find(phrase); position != std::string_view::npos;
        position = text.find(phrase, position + 1)) {
-    if (is_word_boundary(text, position) && is_word_boundary(text, position + phrase.size())) {
+    if (starts_a_word(text, position) && ends_a_word(text, position + phrase.size())) {
       return position;
     }
   }
