@@ -77,9 +77,29 @@ struct Call::TurnMetrics {
 // ---------------------------------------------------------------------------------------
 // Listener adapters: called on plugin threads; they copy what they get and post it.
 
-class Call::SttAdapter final : public SttListener {
+// What the three adapters share: a weak reference to the call and a post that never throws
+// back into the plugin.
+class Call::PostingAdapter {
  public:
-  explicit SttAdapter(std::weak_ptr<Call> call) : call_(std::move(call)) {}
+  explicit PostingAdapter(std::weak_ptr<Call> call) : call_(std::move(call)) {}
+
+ protected:
+  template <typename Task>
+  void post(Task task) noexcept {
+    try {
+      if (auto call = call_.lock()) call->post(std::move(task));
+    } catch (...) {
+      // Out of memory while queueing: drop the event rather than unwind into the plugin.
+    }
+  }
+
+ private:
+  std::weak_ptr<Call> call_;
+};
+
+class Call::SttAdapter final : public SttListener, private PostingAdapter {
+ public:
+  explicit SttAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
   void on_result(const SttResult& result) noexcept override {
     post([result](Call& call) { call.handle_stt_result(result); });
   }
@@ -93,20 +113,11 @@ class Call::SttAdapter final : public SttListener {
     post([error, recoverable](Call& call) { call.handle_stt_error(error, recoverable); });
   }
 
- private:
-  void post(std::function<void(Call&)> task) noexcept {
-    try {
-      if (auto call = call_.lock()) call->post(std::move(task));
-    } catch (...) {
-      // Out of memory while queueing: drop the event rather than unwind into the plugin.
-    }
-  }
-  std::weak_ptr<Call> call_;
 };
 
-class Call::LlmAdapter final : public LlmListener {
+class Call::LlmAdapter final : public LlmListener, private PostingAdapter {
  public:
-  explicit LlmAdapter(std::weak_ptr<Call> call) : call_(std::move(call)) {}
+  explicit LlmAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
   void on_text_delta(std::uint64_t request_id, std::string_view delta) noexcept override {
     post([request_id, text = std::string(delta)](Call& call) { call.handle_llm_delta(request_id, text); });
   }
@@ -120,19 +131,11 @@ class Call::LlmAdapter final : public LlmListener {
     post([request_id, error](Call& call) { call.handle_llm_error(request_id, error); });
   }
 
- private:
-  void post(std::function<void(Call&)> task) noexcept {
-    try {
-      if (auto call = call_.lock()) call->post(std::move(task));
-    } catch (...) {
-    }
-  }
-  std::weak_ptr<Call> call_;
 };
 
-class Call::TtsAdapter final : public TtsListener {
+class Call::TtsAdapter final : public TtsListener, private PostingAdapter {
  public:
-  explicit TtsAdapter(std::weak_ptr<Call> call) : call_(std::move(call)) {}
+  explicit TtsAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
   void on_audio(std::uint64_t utterance_id, const AudioChunk& chunk) noexcept override {
     post([utterance_id, audio = std::vector<std::uint8_t>(chunk.data, chunk.data + chunk.size_bytes)](
              Call& call) mutable { call.handle_tts_audio(utterance_id, std::move(audio)); });
@@ -147,14 +150,6 @@ class Call::TtsAdapter final : public TtsListener {
     post([utterance_id, error](Call& call) { call.handle_tts_error(utterance_id, error); });
   }
 
- private:
-  void post(std::function<void(Call&)> task) noexcept {
-    try {
-      if (auto call = call_.lock()) call->post(std::move(task));
-    } catch (...) {
-    }
-  }
-  std::weak_ptr<Call> call_;
 };
 
 // ---------------------------------------------------------------------------------------

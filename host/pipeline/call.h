@@ -107,6 +107,7 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   const std::string& ended_reason() const noexcept { return end_reason_; }
 
  private:
+  class PostingAdapter;
   class SttAdapter;
   class LlmAdapter;
   class TtsAdapter;
