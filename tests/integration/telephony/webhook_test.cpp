@@ -77,6 +77,21 @@ TEST(WebhookTest, WithoutAPipelineTheCallerHearsAnApology) {
   EXPECT_THAT(answer.value().body, HasSubstr("<Hangup/>"));
 }
 
+TEST(WebhookTest, WithTheStateStoreDownTheCallerHearsAnApologyAndStreamsAreRefused) {
+  TemporaryDirectory directory;
+  auto config = fake_pipeline_config(directory, {"hello"});
+  config["providers"]["state"] = {{"plugin", "fake_state_down"}};
+  RunningHost host(directory, config);
+  const auto answer = callsim::post_voice_webhook(signed_webhook(host, "CA0123456789abcdef0123456789abcdef"), {});
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer.value().status, 200);
+  EXPECT_THAT(answer.value().body, HasSubstr("<Say"));
+  EXPECT_THAT(answer.value().body, HasSubstr("<Hangup/>"));
+  EXPECT_THAT(host.output(), HasSubstr("cannot save its record in the state store"));
+  const auto record = http_request(host.port(), "GET", "/call/0123456789abcdef0123456789abcdef", "", kTestApiToken);
+  EXPECT_EQ(record.status, 503);
+}
+
 TEST(WebhookTest, SignedStatusCallbacksUpdateTheRecord) {
   TemporaryDirectory directory;
   RunningHost host(directory, fake_pipeline_config(directory, {"hello"}));
