@@ -115,6 +115,11 @@ std::optional<std::vector<std::string>> ChildProcess::wait_for_output(
   return found;
 }
 
+bool ChildProcess::wait_for_output_closed(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return output_changed_.wait_for(lock, timeout, [&] { return output_closed_; });
+}
+
 std::string ChildProcess::output() const {
   std::lock_guard lock(mutex_);
   return output_;
@@ -142,8 +147,8 @@ CompletedProcess run_to_completion(const std::string& program,
                                    std::chrono::milliseconds timeout) {
   ChildProcess child(program, arguments);
   const auto code = child.wait_for_exit(timeout);
-  // Let the reader drain what is left in the pipes.
-  child.wait_for_output(std::regex("$^"), std::chrono::milliseconds(200));
+  // The child has exited; its pipes reach end-of-file once the reader has drained them.
+  child.wait_for_output_closed(std::chrono::seconds(5));
   return {code.value_or(-1), child.output()};
 }
 

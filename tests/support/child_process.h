@@ -35,6 +35,8 @@ class ChildProcess {
   // groups (index 0: the whole match), or nullopt on timeout or exit.
   std::optional<std::vector<std::string>> wait_for_output(const std::regex& pattern,
                                              std::chrono::milliseconds timeout);
+  // Waits until the child's stdout and stderr are at end-of-file and fully read.
+  bool wait_for_output_closed(std::chrono::milliseconds timeout);
   // Everything printed so far (stdout and stderr interleaved as read).
   std::string output() const;
   void send_signal(int signal_number) const;
