@@ -63,11 +63,21 @@ std::optional<std::string> parse_dotenv_value(std::string_view raw, std::string&
 }
 
 // Substitutes one string; returns false (with an error recorded) on an unset variable.
+constexpr std::string_view kConfigDirectoryReference = "${config_dir}";
+
 bool substitute_string(std::string& text, const EnvironmentLookup& environment,
                        const std::string& path, std::vector<ConfigError>& errors,
-                       bool& whole_string_was_one_reference) {
+                       bool& whole_string_was_one_reference, const std::string& config_directory) {
   whole_string_was_one_reference = false;
   if (text.find("${") == std::string::npos) return true;
+  if (!config_directory.empty()) {
+    for (std::size_t found = text.find(kConfigDirectoryReference); found != std::string::npos;
+         found = text.find(kConfigDirectoryReference, found + config_directory.size())) {
+      if (found > 0 && text[found - 1] == '$') continue;  // $${config_dir}: literal
+      text.replace(found, kConfigDirectoryReference.size(), config_directory);
+    }
+    if (text.find("${") == std::string::npos) return true;
+  }
   std::string result;
   std::size_t references = 0;
   bool only_reference = true;
@@ -120,19 +130,20 @@ bool substitute_string(std::string& text, const EnvironmentLookup& environment,
 }
 
 void substitute_at(nlohmann::json& value, const std::string& path,
-                   const EnvironmentLookup& environment, std::vector<ConfigError>& errors) {
+                   const EnvironmentLookup& environment, std::vector<ConfigError>& errors,
+                   const std::string& config_directory) {
   if (value.is_object()) {
     for (auto& [key, child] : value.items()) {
-      substitute_at(child, join_path(path, key), environment, errors);
+      substitute_at(child, join_path(path, key), environment, errors, config_directory);
     }
   } else if (value.is_array()) {
     for (std::size_t index = 0; index < value.size(); ++index) {
-      substitute_at(value[index], index_path(path, index), environment, errors);
+      substitute_at(value[index], index_path(path, index), environment, errors, config_directory);
     }
   } else if (value.is_string()) {
     std::string text = value.get<std::string>();
     bool single_reference = false;
-    if (!substitute_string(text, environment, path, errors, single_reference)) return;
+    if (!substitute_string(text, environment, path, errors, single_reference, config_directory)) return;
     if (single_reference) {
       // "${env:PORT}" → 8080, "${env:VERIFY}" → true: typed values from the environment.
       if (text == "true" || text == "false") {
@@ -204,8 +215,8 @@ EnvironmentLookup layered_environment(EnvironmentLookup primary,
 }
 
 void substitute_environment(nlohmann::json& document, const EnvironmentLookup& environment,
-                            std::vector<ConfigError>& errors) {
-  substitute_at(document, "", environment, errors);
+                            std::vector<ConfigError>& errors, const std::string& config_directory) {
+  substitute_at(document, "", environment, errors, config_directory);
 }
 
 }  // namespace callagent::config

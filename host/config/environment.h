@@ -38,7 +38,9 @@ EnvironmentLookup layered_environment(EnvironmentLookup primary,
 // whose value reads as a JSON number or true/false becomes that number or boolean, so
 // `"port": "${env:PORT}"` works. An unset variable without a default is an error at the
 // string's JSON path.
+// `${config_dir}` stands for `config_directory` (the folder of the config file, absolute),
+// so a config can name files beside it wherever it is installed; empty leaves it as is.
 void substitute_environment(nlohmann::json& document, const EnvironmentLookup& environment,
-                            std::vector<ConfigError>& errors);
+                            std::vector<ConfigError>& errors, const std::string& config_directory = {});
 
 }  // namespace callagent::config

@@ -225,7 +225,9 @@ LoadResult parse_config(std::string_view json_text, const EnvironmentLookup& env
                               describe(document)});
     return result;
   }
-  substitute_environment(document, effective_environment, errors);
+  const std::string config_directory =
+      dotenv_dir.empty() ? std::string() : std::filesystem::absolute(dotenv_dir).lexically_normal().string();
+  substitute_environment(document, effective_environment, errors, config_directory);
 
   HostConfig config;
   ObjectReader top(&document, "", errors);

@@ -100,3 +100,18 @@ TEST(LayeredEnvironmentTest, ProcessEnvironmentWinsOverDotenv) {
 
 }  // namespace
 }  // namespace callagent::config
+
+namespace callagent::config {
+namespace {
+
+TEST(SubstitutionTest, ConfigDirNamesTheConfigFilesFolder) {
+  auto document = nlohmann::json::parse(R"({"script": "${config_dir}/scripts/a.json", "literal": "$${config_dir}"})");
+  std::vector<ConfigError> errors;
+  substitute_environment(document, fixed({}), errors, "/opt/callagent/share/callagent/config");
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(document["script"], "/opt/callagent/share/callagent/config/scripts/a.json");
+  EXPECT_EQ(document["literal"], "${config_dir}");
+}
+
+}  // namespace
+}  // namespace callagent::config
