@@ -33,8 +33,8 @@ void send_reply_now(const PlannedReply& reply, LlmListener& listener) noexcept;
 // Plays replies one at a time on its own worker thread, a word per `delay_between_words`
 // (the first word at once; the tool call and completion right after the last word).
 //
-// Threading: play() and cancel() may be called from any thread, one at a time or not; they
-// only hand work to the worker and never wait for the listener's pace. The worker makes
+// Threading: play() and cancel() may be called from any thread; they only hand work to the
+// worker and never wait for the pauses. The worker makes
 // every listener callback while holding the player's mutex, so once cancel() or a newer
 // play() returns, nothing more arrives for the abandoned request — not even on_complete.
 // The price: the listener must not call back into the player from a callback (the host
@@ -54,6 +54,8 @@ class PacedReplyPlayer {
   void cancel(std::uint64_t request_id);
 
  private:
+  // noexcept: it only locks, waits, moves a reply and calls the noexcept listener; none of
+  // those throws on a working system.
   void run_worker() noexcept;
   // Plays `reply` until it ends, is abandoned (generation_ moves on) or the player stops.
   void play_paced(std::unique_lock<std::mutex>& lock, const PlannedReply& reply, std::uint64_t generation);

@@ -7,9 +7,11 @@
 namespace callagent::plugins::scripted {
 namespace {
 
+using TextMatch = std::match_results<std::string_view::const_iterator>;
+
 // std::regex_search throws on input too complex for its backtracking engine. The caller
 // then simply did not say the thing; matching goes on with the next rule.
-bool search(const CompiledPattern& pattern, std::string_view text, std::match_results<std::string_view::const_iterator>& match) {
+bool search(const CompiledPattern& pattern, std::string_view text, TextMatch& match) {
   try {
     return std::regex_search(text.begin(), text.end(), match, pattern.regex);
   } catch (const std::regex_error&) {
@@ -43,7 +45,8 @@ std::optional<std::string> match_listed_value(const SlotDefinition& slot, std::s
       const auto position = find_phrase(text, phrase);
       if (!position) continue;
       const bool earlier = best == nullptr || *position < best_position;
-      const bool same_place_longer = best != nullptr && *position == best_position && phrase.size() > best_length;
+      const bool same_place_longer =
+          best != nullptr && *position == best_position && phrase.size() > best_length;
       if (earlier || same_place_longer) {
         best = &value;
         best_position = *position;
@@ -56,7 +59,7 @@ std::optional<std::string> match_listed_value(const SlotDefinition& slot, std::s
 }
 
 std::optional<std::string> match_captured_value(const SlotDefinition& slot, std::string_view text) {
-  std::match_results<std::string_view::const_iterator> match;
+  TextMatch match;
   if (!search(*slot.pattern, text, match)) return std::nullopt;
   std::string captured;
   if (match.size() <= 1) {
@@ -94,7 +97,7 @@ bool intent_matches(const Intent& intent, std::string_view text, const SlotValue
   const bool keyword_heard = std::any_of(intent.keywords.begin(), intent.keywords.end(),
                                          [&](const std::string& keyword) { return contains_phrase(text, keyword); });
   if (keyword_heard) return true;
-  std::match_results<std::string_view::const_iterator> match;
+  TextMatch match;
   return intent.pattern && search(*intent.pattern, text, match);
 }
 

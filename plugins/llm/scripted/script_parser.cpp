@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -166,15 +167,14 @@ class ScriptParser {
     require_object(*states, states_path);
     if (states->empty()) fail(states_path, "must hold at least one state");
     for (const auto& item : states->items()) {
-      if (!is_valid_state_name(item.key())) {
-        fail(member_path(states_path, item.key()), "a state name holds only letters, digits, _ and -");
-      }
+      const std::string state_path = member_path(states_path, item.key());
+      if (!is_valid_state_name(item.key())) fail(state_path, "a state name holds only letters, digits, _ and -");
       state_names_.insert(item.key());
       if (!item.value().is_object()) continue;  // parse_state() reports it
       const json* slots = member(item.value(), "slots");
       if (slots == nullptr || !slots->is_object()) continue;  // so does parse_state()
       for (const auto& slot : slots->items()) {
-        const std::string slot_path = member_path(member_path(member_path(states_path, item.key()), "slots"), slot.key());
+        const std::string slot_path = member_path(member_path(state_path, "slots"), slot.key());
         if (!is_valid_slot_name(slot.key())) fail(slot_path, "a slot name holds only letters, digits and _");
         if (slot.key() == kCallerNumberPlaceholder) {
           fail(slot_path, "caller_number is reserved for the caller's number");

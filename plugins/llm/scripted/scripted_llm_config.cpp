@@ -33,9 +33,8 @@ std::string quote(const json& value) {
 // nothing to someone editing a script.
 std::string parse_error_text(const json::parse_error& error) {
   std::string_view text = error.what();
-  if (const std::size_t tag_end = text.find("] "); text.starts_with("[json.exception") && tag_end != std::string_view::npos) {
-    text.remove_prefix(tag_end + 2);
-  }
+  const std::size_t tag_end = text.find("] ");
+  if (text.starts_with("[json.exception") && tag_end != std::string_view::npos) text.remove_prefix(tag_end + 2);
   return std::string(text);
 }
 
@@ -63,7 +62,11 @@ Result<std::string> read_script_text(const std::string& path) {
   return text;
 }
 
-Result<std::shared_ptr<const Script>> load_script_file(const std::string& path) {
+Result<std::shared_ptr<const Script>> load_script_file(const json& path_value) {
+  if (!path_value.is_string() || path_value.get<std::string>().empty()) {
+    return config_error("script_file: expected a path, got " + quote(path_value));
+  }
+  const std::string path = path_value.get<std::string>();
   auto text = read_script_text(path);
   if (!text) return text.status();
   json root;
@@ -124,20 +127,10 @@ Result<ScriptedLlmConfig> load_scripted_llm_config(std::string_view config_json)
                             : "script_file and script: give only one (a file, or the script inline)");
   }
 
-  Result<std::shared_ptr<const Script>> script = Status(ErrorCode::internal, "no script loaded");
-  if (script_file != nullptr) {
-    if (!script_file->is_string() || script_file->get<std::string>().empty()) {
-      return config_error("script_file: expected a path, got " + quote(*script_file));
-    }
-    const std::string path = script_file->get<std::string>();
-    script = load_script_file(path);
-    config.script_origin = "script_file " + path;
-  } else {
-    script = parse_script(*inline_script, "script");
-    config.script_origin = "inline script";
-  }
+  auto script = script_file != nullptr ? load_script_file(*script_file) : parse_script(*inline_script, "script");
   if (!script) return script.status();
   config.script = std::move(script).value();
+  config.script_origin = script_file != nullptr ? "script_file " + script_file->get<std::string>() : "inline script";
   return config;
 }
 

@@ -38,6 +38,7 @@ class FliteSynthesizer final : public SpeechSynthesizer {
   std::uint32_t sample_rate_hz() const noexcept override { return sample_rate_hz_; }
   Result<SynthesizedSpeech> synthesize(std::string_view text) const override;
 
+  // Use create(); public only for std::make_unique.
   FliteSynthesizer(cst_voice_struct* voice, FliteSynthesisSettings settings, std::uint32_t sample_rate_hz);
 
  private:
