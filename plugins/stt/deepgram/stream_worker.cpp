@@ -1,0 +1,253 @@
+#include "stream_worker.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <Poco/Buffer.h>
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+
+#include "server_messages.h"
+
+namespace callagent::plugins::deepgram {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr std::string_view kKeepAlive = R"({"type":"KeepAlive"})";
+constexpr std::string_view kFinalize = R"({"type":"Finalize"})";
+constexpr std::string_view kCloseStream = R"({"type":"CloseStream"})";
+// Short, so queued audio leaves within a frame's time of arriving.
+constexpr auto kPollInterval = milliseconds(10);
+// A connection that lasted this long (or delivered a message) counts as good: the next
+// failure starts the attempt count again.
+constexpr auto kHealthyAfter = milliseconds(2000);
+constexpr auto kMaxBackoff = milliseconds(4000);
+
+ConnectFailure close_frame_failure(int code, const std::string& reason) {
+  const std::string detail = "close " + std::to_string(code) + (reason.empty() ? "" : " " + reason);
+  if (code == 1008 && reason.find("DATA-0000") != std::string::npos) {
+    // The same audio would fail again: not worth a reconnect.
+    return {Status(ErrorCode::vendor_error,
+                   "Deepgram could not decode the audio as mu-law 8 kHz (" + detail + ")"),
+            false};
+  }
+  if (code == 1011 && reason.find("NET-0000") != std::string::npos) {
+    return {Status(ErrorCode::unavailable, "Deepgram timed out sending results (" + detail + ")"), true};
+  }
+  if (code == 1011 && reason.find("NET-0001") != std::string::npos) {
+    return {Status(ErrorCode::unavailable,
+                   "Deepgram closed the stream after 10 s without audio or KeepAlive (" + detail + ")"),
+            true};
+  }
+  return {Status(ErrorCode::unavailable, "Deepgram closed the stream (" + detail + ")"), true};
+}
+
+}  // namespace
+
+StreamWorker::StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger)
+    : config_(std::move(config)),
+      endpoint_(std::move(endpoint)),
+      target_(listen_target(config_)),
+      gate_(listener, logger) {}
+
+void StreamWorker::request_close() {
+  close_requested_.store(true);
+  std::lock_guard lock(mutex_);
+  changed_.notify_all();
+}
+
+bool StreamWorker::wait_finished(milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, limit, [&] { return finished_; });
+}
+
+void StreamWorker::wait_backoff(milliseconds delay) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, delay, [&] { return close_requested(); });
+}
+
+void StreamWorker::run() {
+  std::int64_t failures = 0;  // failed attempts since the last good connection
+  bool connected_before = false;
+  while (!close_requested()) {
+    ConnectOutcome outcome =
+        connect_to_deepgram(endpoint_, target_, config_.api_key, milliseconds(config_.connect_timeout_ms));
+    if (close_requested()) break;
+    ConnectFailure failure = std::move(outcome.failure);
+    if (outcome.connection) {
+      log(LogLevel::info, connected_before ? "reconnected to Deepgram" : "connected to Deepgram");
+      connected_before = true;
+      bool healthy = false;
+      failure = stream(*outcome.connection, healthy);
+      if (failure.error.is_ok()) break;  // closed on request
+      if (healthy) failures = 0;
+    }
+    if (!failure.retryable) {
+      log(LogLevel::error, failure.error.message());
+      gate_.error(failure.error, false);
+      break;
+    }
+    ++failures;
+    if (failures > config_.reconnect_attempts) {
+      const Status gave_up(ErrorCode::unavailable, "gave up on Deepgram after " + std::to_string(failures) +
+                                                       " failed attempts: " + failure.error.message());
+      log(LogLevel::error, gave_up.message());
+      gate_.error(gave_up, false);
+      break;
+    }
+    log(LogLevel::warn, failure.error.message() + "; reconnecting (attempt " + std::to_string(failures + 1) + ")");
+    gate_.error(failure.error, true);
+    // 250 ms, 500 ms, 1 s, … capped.
+    const auto delay = std::min<milliseconds>(milliseconds(250) * (std::int64_t{1} << std::min<std::int64_t>(failures - 1, 8)),
+                                              kMaxBackoff);
+    wait_backoff(delay);
+  }
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+  changed_.notify_all();
+}
+
+ConnectFailure StreamWorker::stream(VendorSocket& connection, bool& healthy) {
+  Poco::Net::WebSocket& socket = *connection.socket;
+  timeline_offset_ms_ = -1;
+  const auto connected_at = Clock::now();
+  try {
+    socket.setNoDelay(true);
+    socket.setSendTimeout(Poco::Timespan(5, 0));
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    auto last_audio = Clock::now();
+    for (;;) {
+      if (close_requested()) {
+        drain_and_close(socket);
+        return {};
+      }
+      send_queued(socket, last_audio);
+      if (socket.poll(Poco::Timespan(0, static_cast<long>(kPollInterval.count()) * 1000),
+                      Poco::Net::Socket::SELECT_READ)) {
+        if (auto failure = read_frame(socket, healthy)) {
+          if (Clock::now() - connected_at >= kHealthyAfter) healthy = true;
+          return std::move(*failure);
+        }
+      }
+    }
+  } catch (const Poco::Exception& error) {
+    if (Clock::now() - connected_at >= kHealthyAfter) healthy = true;
+    return {Status(ErrorCode::unavailable, "lost the Deepgram stream: " + error.displayText()), true};
+  }
+}
+
+void StreamWorker::send_queued(Poco::Net::WebSocket& socket, Clock::time_point& last_audio) {
+  // Read the request before draining: finalize() came after the audio it should flush,
+  // so everything queued before it goes out first.
+  const bool finalize = finalize_requests_.exchange(0) > 0;
+  while (auto frame = backlog_.pop()) {
+    if (timeline_offset_ms_ < 0) timeline_offset_ms_ = frame->stream_offset_ms;
+    try {
+      socket.sendFrame(frame->bytes.data(), static_cast<int>(frame->bytes.size()),
+                       Poco::Net::WebSocket::FRAME_BINARY);
+    } catch (...) {
+      // Not sent: the next connection sends it.
+      backlog_.push_front(std::move(*frame));
+      if (finalize) request_finalize();
+      throw;
+    }
+    last_audio = Clock::now();
+  }
+  if (finalize) send_text(socket, kFinalize);
+  if (Clock::now() - last_audio >= milliseconds(config_.keepalive_interval_ms)) {
+    send_text(socket, kKeepAlive);
+    last_audio = Clock::now();
+  }
+}
+
+void StreamWorker::send_text(Poco::Net::WebSocket& socket, std::string_view text) {
+  socket.sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
+}
+
+std::optional<ConnectFailure> StreamWorker::read_frame(Poco::Net::WebSocket& socket, bool& healthy) {
+  Poco::Buffer<char> buffer(0);
+  int flags = 0;
+  const int size = socket.receiveFrame(buffer, flags);
+  const int opcode = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
+  if (size == 0 && flags == 0) {
+    return ConnectFailure{Status(ErrorCode::unavailable, "Deepgram dropped the connection"), true};
+  }
+  if (opcode == Poco::Net::WebSocket::FRAME_OP_CLOSE) {
+    int code = 1005;  // "no status received" (RFC 6455)
+    std::string reason;
+    if (buffer.size() >= 2) {
+      code = (static_cast<unsigned char>(buffer[0]) << 8U) | static_cast<unsigned char>(buffer[1]);
+      reason.assign(buffer.begin() + 2, buffer.size() - 2);
+    }
+    return close_frame_failure(code, reason);
+  }
+  if (opcode == Poco::Net::WebSocket::FRAME_OP_PING) {
+    socket.sendFrame(buffer.begin(), static_cast<int>(buffer.size()),
+                     static_cast<int>(Poco::Net::WebSocket::FRAME_FLAG_FIN) |
+                         static_cast<int>(Poco::Net::WebSocket::FRAME_OP_PONG));
+    return std::nullopt;
+  }
+  if (opcode == Poco::Net::WebSocket::FRAME_OP_TEXT) {
+    healthy = true;
+    handle_text(std::string_view(buffer.begin(), buffer.size()));
+  }
+  return std::nullopt;
+}
+
+void StreamWorker::handle_text(std::string_view text) {
+  const ServerMessage message = parse_server_message(text, std::max<std::int64_t>(timeline_offset_ms_, 0));
+  switch (message.kind) {
+    case ServerMessage::Kind::results:
+      if (message.result.is_final && gate_.log_enabled(LogLevel::debug)) {
+        log(LogLevel::debug, std::string(message.result.speech_final ? "final (speech_final): \"" : "final: \"") +
+                                 message.result.transcript + "\"");
+      }
+      gate_.result(message.result);
+      break;
+    case ServerMessage::Kind::utterance_end:
+      gate_.utterance_end(message.time_ms);
+      break;
+    case ServerMessage::Kind::speech_started:
+      gate_.speech_started(message.time_ms);
+      break;
+    case ServerMessage::Kind::metadata:
+      log(LogLevel::debug, "Deepgram metadata: " + std::string(text.substr(0, 400)));
+      break;
+    case ServerMessage::Kind::unknown:
+      break;
+    case ServerMessage::Kind::malformed:
+      if (malformed_messages_.fetch_add(1) == 0) {
+        log(LogLevel::warn, "ignored a malformed message from Deepgram (later ones are only counted)");
+      }
+      break;
+  }
+}
+
+void StreamWorker::drain_and_close(Poco::Net::WebSocket& socket) {
+  try {
+    auto last_audio = Clock::now();
+    send_queued(socket, last_audio);
+    send_text(socket, kCloseStream);
+    // Deepgram answers CloseStream with the last Results, then Metadata, then a close.
+    const auto deadline = Clock::now() + kCloseDrain;
+    bool healthy = false;
+    while (Clock::now() < deadline) {
+      if (!socket.poll(Poco::Timespan(0, static_cast<long>(kPollInterval.count()) * 1000),
+                       Poco::Net::Socket::SELECT_READ)) {
+        continue;
+      }
+      if (read_frame(socket, healthy)) break;
+    }
+    socket.shutdown();
+  } catch (const Poco::Exception&) {
+    // The stream is ending anyway; nothing more to deliver.
+  }
+  try {
+    socket.close();
+  } catch (const Poco::Exception&) {
+  }
+}
+
+}  // namespace callagent::plugins::deepgram

@@ -1,0 +1,82 @@
+// The session's I/O thread: connects to Deepgram, sends the queued audio and control
+// messages, reads results, and reconnects with backoff when the stream breaks.
+//
+// One thread does both reading and writing (polling the socket for 10 ms at a time), so
+// the socket is never used from two threads. Audio queued while there is no connection
+// waits in the backlog and goes out on the next one: the call loses nothing short of the
+// backlog's bound.
+//
+// Timeline: Deepgram times each connection from its first audio byte; the worker adds
+// the call offset of the first frame it sent on that connection.
+//
+// Threading: run() on its own thread; request_close(), request_finalize(), backlog() and
+// the counters are safe from any thread. Lifetime: shared by the session and its thread
+// (shared_ptr), so a thread left behind in a blocking connect never touches freed memory.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "audio_backlog.h"
+#include "deepgram_config.h"
+#include "listen_url.h"
+#include "listener_gate.h"
+#include "vendor_socket.h"
+
+namespace callagent::plugins::deepgram {
+
+class StreamWorker {
+ public:
+  // 10 s of μ-law 8 kHz: enough for a reconnect with backoff and a slow handshake.
+  static constexpr std::size_t kBacklogBytes = 80'000;
+  // How long close() lets Deepgram deliver the last Results and Metadata.
+  static constexpr std::chrono::milliseconds kCloseDrain{1000};
+
+  StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger);
+
+  void run();
+
+  AudioBacklog& backlog() { return backlog_; }
+  ListenerGate& gate() { return gate_; }
+  void request_finalize() { finalize_requests_.fetch_add(1); }
+  // Asks run() to send CloseStream, drain and return; wakes a backoff wait.
+  void request_close();
+  // Waits until run() returned, at most `limit`; true when it did.
+  bool wait_finished(std::chrono::milliseconds limit);
+  std::size_t malformed_messages() const { return malformed_messages_.load(); }
+
+ private:
+  // Streams on one connection until it breaks (a retryable or fatal failure) or close
+  // was requested (ok status).
+  ConnectFailure stream(VendorSocket& connection, bool& healthy);
+  void send_queued(Poco::Net::WebSocket& socket, std::chrono::steady_clock::time_point& last_audio);
+  void send_text(Poco::Net::WebSocket& socket, std::string_view text);
+  // Reads one frame; returns a failure when the stream ended.
+  std::optional<ConnectFailure> read_frame(Poco::Net::WebSocket& socket, bool& healthy);
+  void handle_text(std::string_view text);
+  void drain_and_close(Poco::Net::WebSocket& socket);
+  bool close_requested() const { return close_requested_.load(); }
+  void wait_backoff(std::chrono::milliseconds delay);
+  void log(LogLevel level, std::string_view message) { gate_.log(level, message); }
+
+  const DeepgramConfig config_;
+  const Endpoint endpoint_;
+  const std::string target_;
+  ListenerGate gate_;
+  AudioBacklog backlog_{kBacklogBytes};
+  std::atomic<int> finalize_requests_{0};
+  std::atomic<bool> close_requested_{false};
+  std::atomic<std::size_t> malformed_messages_{0};
+  // Call offset of the first audio sent on the current connection (-1: none yet).
+  std::int64_t timeline_offset_ms_ = -1;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool finished_ = false;
+};
+
+}  // namespace callagent::plugins::deepgram

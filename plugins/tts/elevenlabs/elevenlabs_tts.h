@@ -1,0 +1,41 @@
+// tts_elevenlabs: ElevenLabs streaming speech synthesis over HTTP (protocols.md §5.1), in
+// μ-law 8 kHz (output_format=ulaw_8000) so the bytes go to Twilio unchanged.
+//
+// Config: see elevenlabs_tts_config.h. Sessions: see elevenlabs_tts_session.h.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <Poco/Net/Context.h>
+
+#include "callagent/plugin_api.h"
+#include "elevenlabs_tts_config.h"
+
+namespace callagent::plugins {
+
+// Thread-safe: its state is immutable after create(); the TLS context is shared by the
+// sessions' connections (Poco's Context is safe to share). Lifetime: outlives its sessions,
+// which hold the config and the context by shared ownership anyway.
+class ElevenLabsTtsProvider final : public TtsProvider {
+ public:
+  // No side effects: parses only.
+  static Status validate_config(std::string_view config_json);
+  // Parses the config and, for https, builds the TLS client context (system CA store).
+  // Logs through `context.logger` during the call only.
+  static Result<std::unique_ptr<ElevenLabsTtsProvider>> create(const ProviderContext& context);
+
+  ElevenLabsTtsProvider(std::shared_ptr<const ElevenLabsTtsConfig> config, Poco::Net::Context::Ptr tls_context);
+
+  AudioFormat output_format() const noexcept override;
+  std::string voice_key() const override;
+  Result<std::unique_ptr<TtsSession>> open_session(const SessionContext& context,
+                                                   TtsListener& listener) noexcept override;
+
+ private:
+  const std::shared_ptr<const ElevenLabsTtsConfig> config_;
+  const Poco::Net::Context::Ptr tls_context_;  // null for http://
+};
+
+}  // namespace callagent::plugins
