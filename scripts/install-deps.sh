@@ -11,9 +11,11 @@ build_packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsndfile1-dev libspeexdsp-dev flite1-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+  libhiredis-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev python3 openssl
+  redis-server nginx-light
 )
 
 wanted=("${build_packages[@]}")
