@@ -151,8 +151,17 @@ class ListenHandler final : public Poco::Net::HTTPRequestHandler {
     std::int64_t audio_bytes = 0;
     bool heard_audio = false;
     socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    auto last_client_frame = std::chrono::steady_clock::now();
     while (!state_->stopping.load()) {
-      if (!socket.poll(Poco::Timespan(0, 20'000), Poco::Net::Socket::SELECT_READ)) continue;
+      if (!socket.poll(Poco::Timespan(0, 20'000), Poco::Net::Socket::SELECT_READ)) {
+        if (options.idle_close_ms > 0 &&
+            std::chrono::steady_clock::now() - last_client_frame >= std::chrono::milliseconds(options.idle_close_ms)) {
+          socket.shutdown(Poco::Net::WebSocket::WS_UNEXPECTED_CONDITION, "NET-0001");
+          return;
+        }
+        continue;
+      }
+      last_client_frame = std::chrono::steady_clock::now();
       Poco::Buffer<char> buffer(0);
       int flags = 0;
       const int size = socket.receiveFrame(buffer, flags);
@@ -172,6 +181,10 @@ class ListenHandler final : public Poco::Net::HTTPRequestHandler {
         const std::int64_t audio_ms = audio_bytes / 8;  // μ-law 8 kHz: 8 bytes per ms
         if (fault == Options::Fault::close_net_0000 && audio_ms >= options.fault_after_audio_ms) {
           socket.shutdown(Poco::Net::WebSocket::WS_UNEXPECTED_CONDITION, "NET-0000");
+          return;
+        }
+        if (fault == Options::Fault::close_data_0000 && audio_ms >= options.fault_after_audio_ms) {
+          socket.shutdown(Poco::Net::WebSocket::WS_POLICY_VIOLATION, "DATA-0000");
           return;
         }
         if (fault == Options::Fault::drop_connection && audio_ms >= options.fault_after_audio_ms) {

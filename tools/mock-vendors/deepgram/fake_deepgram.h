@@ -40,6 +40,7 @@ struct FakeDeepgramOptions {
     rate_limited,      // 429 with the TOO_MANY_REQUESTS body
     server_error,      // 500
     close_net_0000,    // accept, then close 1011 NET-0000 after fault_after_audio_ms of audio
+    close_data_0000,   // accept, then close 1008 DATA-0000 (audio not decodable) likewise
     drop_connection,   // accept, then drop the TCP connection after fault_after_audio_ms
     malformed_json,    // send two malformed frames before the normal answers
     slow,              // wait slow_delay_ms before each batch of results
@@ -53,6 +54,10 @@ struct FakeDeepgramOptions {
   std::int64_t utterance_end_ms = 1000;
   // Mean-square threshold on linear 16-bit samples (RMS ≈ 600).
   double speech_rms = 600.0;
+
+  // Like Deepgram: a connection with no frame from the client (audio, KeepAlive…) for
+  // this long is closed with 1011 NET-0001. 0: never. Wall time, unlike the faults.
+  std::int64_t idle_close_ms = 10000;
 
   Fault fault = Fault::none;
   int fault_connections = 1;

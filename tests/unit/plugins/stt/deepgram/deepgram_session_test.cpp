@@ -308,6 +308,70 @@ TEST(DeepgramSession, CloseNet0000ReconnectsAndTheTimelineContinues) {
   expect_recovers_mid_stream(Fault::close_net_0000, "close 1011 NET-0000");
 }
 
+// Audio Deepgram cannot decode would fail again on a new connection: one fatal error that
+// says what is wrong, and no reconnect.
+TEST(DeepgramSession, CloseData0000IsOneFatalErrorWithoutReconnecting) {
+  auto options = energy_options({"never heard"});
+  options.fault = Fault::close_data_0000;
+  options.fault_after_audio_ms = 200;
+  FakeDeepgram server(options);
+  server.start();
+  Harness harness(server.base_url());
+  CallerAudio(*harness.session).silence(600);
+  ASSERT_TRUE(harness.listener.wait_for(SttEvent::Kind::error, 1));
+  std::this_thread::sleep_for(300ms);  // a reconnect, if any, would have started by now
+  const auto errors = harness.errors();
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_FALSE(errors[0].recoverable);
+  EXPECT_EQ(errors[0].error.code(), ErrorCode::vendor_error);
+  EXPECT_NE(errors[0].error.message().find("could not decode the audio"), std::string::npos)
+      << errors[0].error.message();
+  EXPECT_NE(errors[0].error.message().find("close 1008 DATA-0000"), std::string::npos);
+  EXPECT_EQ(server.handshakes(), 1);
+}
+
+// Deepgram closes a stream that has heard nothing for its idle timeout (NET-0001); the
+// plugin's KeepAlive during a pause in the audio keeps the stream open.
+TEST(DeepgramSession, KeepAliveKeepsAnIdleStreamOpenPastDeepgramsTimeout) {
+  auto options = energy_options({"still here"});
+  options.idle_close_ms = 600;
+  FakeDeepgram server(options);
+  server.start();
+  Harness harness(server.base_url(), R"("keepalive_interval_ms": 200)");
+  CallerAudio audio(*harness.session);
+  audio.silence(100);
+  std::this_thread::sleep_for(1500ms);  // the host sends no audio: on hold, say
+  audio.speech(600);
+  audio.silence(600);
+  ASSERT_TRUE(eventually([&] { return !harness.listener.finals().empty(); }));
+  EXPECT_EQ(harness.listener.finals()[0].transcript, "still here");
+  EXPECT_TRUE(harness.errors().empty());
+  EXPECT_EQ(server.handshakes(), 1);
+}
+
+// Without KeepAlive (interval longer than Deepgram's timeout) the stream is closed with
+// NET-0001: a recoverable error naming it, then a reconnect, and the call goes on.
+TEST(DeepgramSession, CloseNet0001ReconnectsAndSaysWhy) {
+  auto options = energy_options({"after the pause"});
+  options.idle_close_ms = 400;
+  FakeDeepgram server(options);
+  server.start();
+  Harness harness(server.base_url(), R"("keepalive_interval_ms": 5000)");
+  CallerAudio audio(*harness.session);
+  audio.silence(100);
+  ASSERT_TRUE(harness.listener.wait_for(SttEvent::Kind::error, 1));
+  audio.speech(600);
+  audio.silence(600);
+  ASSERT_TRUE(eventually([&] { return !harness.listener.finals().empty(); }));
+  const auto errors = harness.errors();
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_TRUE(errors[0].recoverable);
+  EXPECT_NE(errors[0].error.message().find("close 1011 NET-0001"), std::string::npos)
+      << errors[0].error.message();
+  EXPECT_EQ(harness.listener.finals()[0].transcript, "after the pause");
+  EXPECT_GE(server.handshakes(), 2);
+}
+
 TEST(DeepgramSession, ExhaustedAttemptsEndInOneFatalError) {
   Harness harness(closed_base_url(), R"("reconnect_attempts": 2)");
   CallerAudio(*harness.session).silence(100);
