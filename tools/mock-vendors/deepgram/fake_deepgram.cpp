@@ -17,6 +17,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/WebSocket.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 #include <nlohmann/json.hpp>
 
@@ -251,13 +252,18 @@ void FakeDeepgram::start() {
   if (server_) return;
   state_->stopping.store(false);
   Poco::Net::ServerSocket socket;
+  if (port_ == 0) port_ = state_->options.port;
   socket.bind(Poco::Net::SocketAddress("127.0.0.1", port_), true);
-  socket.listen(64);
+  const int max_connections = state_->options.max_connections;
+  socket.listen(std::max(64, max_connections));
   port_ = socket.address().port();
   auto params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(32);
+  params->setMaxThreads(max_connections);
+  params->setMaxQueued(max_connections);
   params->setKeepAlive(false);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(state_), socket, params);
+  // Its own pool: Poco's default pool holds 16 threads, fewer than a load test's streams.
+  thread_pool_ = std::make_unique<Poco::ThreadPool>(2, max_connections);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(state_), *thread_pool_, socket, params);
   server_->start();
 }
 
@@ -270,6 +276,7 @@ void FakeDeepgram::stop() {
   state_->idle.wait_for(lock, std::chrono::seconds(5), [&] { return state_->active_connections == 0; });
   lock.unlock();
   server_.reset();
+  thread_pool_.reset();
 }
 
 std::uint16_t FakeDeepgram::port() const { return port_; }

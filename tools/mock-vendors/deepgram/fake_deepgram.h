@@ -26,9 +26,12 @@
 #include <string>
 #include <vector>
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace callagent::mock {
 
@@ -46,6 +49,8 @@ struct FakeDeepgramOptions {
     slow,              // wait slow_delay_ms before each batch of results
   };
 
+  std::uint16_t port = 0;      // 0: any free port
+  int max_connections = 32;    // streams served at once (one thread each)
   std::string api_key = "test-deepgram-key";
   Mode mode = Mode::energy;
   std::vector<std::string> transcripts;      // energy: one line per utterance
@@ -95,6 +100,7 @@ class FakeDeepgram {
 
  private:
   std::shared_ptr<State> state_;
+  std::unique_ptr<Poco::ThreadPool> thread_pool_;  // declared first: outlives the server
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::uint16_t port_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "tools/mock-vendors/openai/fake_openai.h"
 
+#include <algorithm>
 #include <csignal>
 #include <condition_variable>
 #include <deque>
@@ -50,7 +51,8 @@ struct FakeOpenAiState {
 };
 
 struct FakeOpenAiServer {
-  Poco::ThreadPool thread_pool{2, 32};
+  explicit FakeOpenAiServer(int max_connections) : thread_pool(2, max_connections) {}
+  Poco::ThreadPool thread_pool;
   std::unique_ptr<Poco::Net::HTTPServer> http;
 };
 
@@ -357,17 +359,18 @@ Status FakeOpenAi::start() {
     const FakeOpenAiSettings settings = this->settings();
     Poco::Net::ServerSocket socket;
     socket.bind(Poco::Net::SocketAddress(settings.bind_address, settings.port), true);
-    socket.listen(64);
+    socket.listen(std::max(64, settings.max_connections));
     bound_port_ = socket.address().port();
     {
       const std::lock_guard lock(state_->mutex);
       state_->stopping = false;
     }
     auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
-    params->setMaxThreads(32);
+    params->setMaxThreads(settings.max_connections);
+    params->setMaxQueued(settings.max_connections);
     params->setKeepAlive(true);
     params->setServerName("fake-openai");
-    auto server = std::make_unique<detail::FakeOpenAiServer>();
+    auto server = std::make_unique<detail::FakeOpenAiServer>(settings.max_connections);
     server->http = std::make_unique<Poco::Net::HTTPServer>(Poco::makeShared<detail::HandlerFactory>(state_),
                                                            server->thread_pool, socket, params);
     server->http->start();

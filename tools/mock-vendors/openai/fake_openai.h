@@ -44,6 +44,9 @@ struct FakeOpenAiSettings {
   bool replay_random_splits = false;
   std::string tool_name = "get_weather";
   std::string tool_arguments = R"({"city":"New York City"})";
+  // Connections served at once (one thread each; keep-alive holds one per client session).
+  // Read at start().
+  int max_connections = 32;
   int first_token_delay_ms = 0;
   double tokens_per_second = 0;  // 0: no pacing
 };
