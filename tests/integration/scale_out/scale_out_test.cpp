@@ -1,0 +1,149 @@
+// Several hosts as one service: the call's record lives in a real Redis (state_redis), so
+// the webhook may land on one host and the Media Stream on another, and any host answers
+// GET /call/{id}. First two hosts side by side, then behind Debian's nginx as a
+// round-robin WebSocket load balancer, with no sticky sessions.
+#include <future>
+#include <regex>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/integration/scale_out/nginx_proxy.h"
+#include "tests/integration/telephony/host_fixture.h"
+#include "tests/support/redis_server.h"
+#include "tools/call-sim/call_script.h"
+#include "tools/call-sim/simulated_call.h"
+
+namespace callagent::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+const std::vector<std::string> kCallerLines = {"what are your opening hours", "goodbye"};
+
+// The fake pipeline with its state in the shared Redis.
+nlohmann::json shared_state_config(const TemporaryDirectory& directory, const RedisServer& redis,
+                                   const std::string& public_url = {}) {
+  auto config = fake_pipeline_config(directory, kCallerLines);
+  config["providers"]["state"] = {{"plugin", "state_redis"},
+                                  {"config", {{"host", redis.host()}, {"port", redis.port()}}}};
+  if (!public_url.empty()) config["server"]["base_url"] = public_url;
+  return config;
+}
+
+callsim::CallScript greeting_turn_goodbye() {
+  callsim::CallScript script;
+  script.wait_for_agent_audio(10s)
+      .wait_for_agent_quiet(400ms, 20s)
+      .play(tone(1000ms), "turn 1")
+      .wait_for_agent_audio(10s)
+      .wait_for_agent_quiet(400ms, 20s)
+      .play(tone(800ms), "goodbye")
+      .wait_for_host_close(20s);
+  return script;
+}
+
+bool took_webhook(const RunningHost& host, const std::string& call_sid) {
+  return host.output().find("call " + call_sid + " inbound") != std::string::npos;
+}
+bool served_stream(const RunningHost& host, const std::string& call_sid) {
+  return std::regex_search(host.output(), std::regex("stream MZ\\w+ started for call " + call_sid));
+}
+
+nlohmann::json call_record_from(std::uint16_t port, const std::string& conversation_id) {
+  const auto answer = http_request(port, "GET", "/call/" + conversation_id, "", kTestApiToken);
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  return nlohmann::json::parse(answer.body, nullptr, false);
+}
+
+TEST(ScaleOutTest, WebhookOnOneHostStreamOnAnotherSharingRedis) {
+  RedisServer redis;
+  TemporaryDirectory directory_a;
+  TemporaryDirectory directory_b;
+  // Host B's address plays the public URL: host A's TwiML sends the stream there.
+  RunningHost host_b(directory_b, shared_state_config(directory_b, redis));
+  RunningHost host_a(directory_a, shared_state_config(directory_a, redis, host_b.base_url()));
+
+  callsim::CallSettings settings = host_a.call_settings();  // the webhook goes to A
+  settings.public_base_url = host_b.base_url();              // what Twilio believes it called
+  settings.connect_stream_via_host = false;                  // the stream goes where the TwiML says
+  callsim::SimulatedCall call(settings, greeting_turn_goodbye());
+  const auto report = call.run();
+  ASSERT_TRUE(report.ok) << report.error << "\nhost A:\n" << host_a.output() << "\nhost B:\n" << host_b.output();
+
+  EXPECT_TRUE(took_webhook(host_a, report.call_sid)) << host_a.output();
+  EXPECT_FALSE(served_stream(host_a, report.call_sid));
+  EXPECT_TRUE(served_stream(host_b, report.call_sid)) << host_b.output();
+  EXPECT_GT(report.agent_bytes_received, 8000U);
+  ASSERT_TRUE(report.stream_close);
+  EXPECT_TRUE(report.stream_close->initiated_by_host) << "B hung up after the goodbye";
+
+  // B, which served the call, wrote its transcript.
+  std::vector<nlohmann::json> records;
+  for (int attempt = 0; attempt < 100 && records.empty(); ++attempt) {
+    records = transcript_records(directory_b);
+    if (records.empty()) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(records.size(), 1U);
+  EXPECT_EQ(records[0]["conversation_id"], report.conversation_id);
+  EXPECT_TRUE(transcript_records(directory_a).empty());
+
+  // Either host answers for the call, from Redis.
+  for (const auto port : {host_a.port(), host_b.port()}) {
+    const auto stored = call_record_from(port, report.conversation_id);
+    EXPECT_EQ(stored.value("status", ""), "completed") << "from port " << port << ": " << stored.dump();
+    EXPECT_EQ(stored.value("call_sid", ""), report.call_sid);
+  }
+}
+
+TEST(ScaleOutTest, CallsThroughNginxRoundRobinNeedNoStickySessions) {
+  RedisServer redis;
+  const std::uint16_t proxy_port = free_port();
+  const std::string public_url = "http://127.0.0.1:" + std::to_string(proxy_port);
+  TemporaryDirectory directory_a;
+  TemporaryDirectory directory_b;
+  RunningHost host_a(directory_a, shared_state_config(directory_a, redis, public_url));
+  RunningHost host_b(directory_b, shared_state_config(directory_b, redis, public_url));
+  NginxProxy proxy({host_a.port(), host_b.port()}, proxy_port);
+
+  auto settings = host_a.call_settings();
+  settings.host_url = proxy.base_url();
+  auto failure_context = [&] {
+    return "\nhost A:\n" + host_a.output() + "\nhost B:\n" + host_b.output() + "\nnginx:\n" + proxy.error_log();
+  };
+
+  // One call alone: round robin sends its webhook and its stream to different hosts.
+  const auto first = callsim::SimulatedCall(settings, greeting_turn_goodbye()).run();
+  ASSERT_TRUE(first.ok) << first.error << failure_context();
+  const bool a_took_webhook = took_webhook(host_a, first.call_sid);
+  EXPECT_NE(a_took_webhook, took_webhook(host_b, first.call_sid));
+  EXPECT_EQ(served_stream(host_a, first.call_sid), !a_took_webhook)
+      << "the stream went to the host that did not take the webhook" << failure_context();
+
+  // Then several at once, spread over both hosts.
+  constexpr int kConcurrentCalls = 4;
+  std::vector<std::future<callsim::CallReport>> running;
+  for (int index = 0; index < kConcurrentCalls; ++index) {
+    running.push_back(std::async(std::launch::async, [&settings] {
+      return callsim::SimulatedCall(settings, greeting_turn_goodbye()).run();
+    }));
+  }
+  std::vector<callsim::CallReport> reports;
+  for (auto& call : running) reports.push_back(call.get());
+  int streams_on_a = served_stream(host_a, first.call_sid) ? 1 : 0;
+  for (const auto& report : reports) {
+    ASSERT_TRUE(report.ok) << report.error << failure_context();
+    EXPECT_NE(served_stream(host_a, report.call_sid), served_stream(host_b, report.call_sid))
+        << "exactly one host serves each stream";
+    if (served_stream(host_a, report.call_sid)) ++streams_on_a;
+    // Any host answers for any call through the balancer.
+    EXPECT_EQ(call_record_from(proxy.port(), report.conversation_id).value("status", ""), "completed");
+  }
+  EXPECT_GT(streams_on_a, 0);
+  EXPECT_LT(streams_on_a, kConcurrentCalls + 1) << "every stream went to host A";
+}
+
+}  // namespace
+}  // namespace callagent::testing
