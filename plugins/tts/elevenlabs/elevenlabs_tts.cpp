@@ -6,6 +6,7 @@
 #include <Poco/Exception.h>
 
 #include "elevenlabs_tts_session.h"
+#include "elevenlabs_ws_session.h"
 
 namespace callagent::plugins {
 
@@ -30,7 +31,8 @@ Result<std::unique_ptr<ElevenLabsTtsProvider>> ElevenLabsTtsProvider::create(con
   }
   // The key is not in this line: only the public settings.
   context.logger.info("voice " + config->voice_id + ", model " + config->model_id + " at " + config->base_url +
-                      ", optimize_streaming_latency " + std::to_string(config->optimize_streaming_latency));
+                      ", " + config->mode + " mode, optimize_streaming_latency " +
+                      std::to_string(config->optimize_streaming_latency));
   return std::make_unique<ElevenLabsTtsProvider>(std::move(config), std::move(tls_context));
 }
 
@@ -47,9 +49,14 @@ std::string ElevenLabsTtsProvider::voice_key() const { return elevenlabs_voice_k
 Result<std::unique_ptr<TtsSession>> ElevenLabsTtsProvider::open_session(const SessionContext& context,
                                                                         TtsListener& listener) noexcept {
   try {
-    auto session = std::make_unique<ElevenLabsTtsSession>(config_, tls_context_, listener, context.logger);
-    context.logger.info("session open");
-    return std::unique_ptr<TtsSession>(std::move(session));
+    std::unique_ptr<TtsSession> session;
+    if (config_->mode == "websocket") {
+      session = std::make_unique<ElevenLabsStreamInputSession>(config_, tls_context_, listener, context.logger);
+    } else {
+      session = std::make_unique<ElevenLabsTtsSession>(config_, tls_context_, listener, context.logger);
+    }
+    context.logger.info("session open (" + config_->mode + " mode)");
+    return session;
   } catch (const std::exception& error) {
     return Status(ErrorCode::internal, std::string("tts_elevenlabs could not start a session: ") + error.what());
   }

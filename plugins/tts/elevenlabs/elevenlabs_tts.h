@@ -1,7 +1,10 @@
-// tts_elevenlabs: ElevenLabs streaming speech synthesis over HTTP (protocols.md §5.1), in
-// μ-law 8 kHz (output_format=ulaw_8000) so the bytes go to Twilio unchanged.
+// tts_elevenlabs: ElevenLabs streaming speech synthesis, in μ-law 8 kHz (output_format=
+// ulaw_8000) so the bytes go to Twilio unchanged. Two modes, chosen by the config's "mode":
+// "http" (default: one POST per piece, protocols.md §5.1) and "websocket" (the stream-input
+// socket, §5.2).
 //
-// Config: see elevenlabs_tts_config.h. Sessions: see elevenlabs_tts_session.h.
+// Config: see elevenlabs_tts_config.h. Sessions: elevenlabs_tts_session.h (http) and
+// elevenlabs_ws_session.h (websocket).
 #pragma once
 
 #include <memory>

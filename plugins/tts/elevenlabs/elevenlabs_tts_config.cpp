@@ -10,8 +10,9 @@ namespace callagent::plugins {
 namespace {
 
 constexpr std::string_view kKnownKeys =
-    "api_key, base_url, connect_timeout_ms, first_audio_timeout_ms, max_retries, mode, model_id, "
-    "optimize_streaming_latency, similarity_boost, speed, stability, style, use_speaker_boost, voice_id";
+    "api_key, auto_mode, base_url, chunk_length_schedule, connect_timeout_ms, first_audio_timeout_ms, "
+    "inactivity_timeout, max_retries, mode, model_id, optimize_streaming_latency, similarity_boost, speed, "
+    "stability, style, use_speaker_boost, voice_id";
 // A bad value is quoted in its error; a huge subtree is cut so it cannot flood a log line.
 constexpr std::size_t kMaxQuotedValueChars = 60;
 
@@ -145,8 +146,36 @@ Status read_key(const std::string& key, const nlohmann::json& value, ElevenLabsT
       config.mode = "http";
       return Status::ok();
     }
-    if (value == "websocket") return config_error(key, "\"websocket\" is not implemented in this build; use \"http\"");
-    return config_error(key, "expected \"http\", got " + quote(value));
+    if (value == "websocket") {
+      config.mode = "websocket";
+      return Status::ok();
+    }
+    return config_error(key, "expected \"http\" or \"websocket\", got " + quote(value));
+  }
+  if (key == "chunk_length_schedule") {
+    // The vendor's limits (protocols.md §5.2): each item 50..500 characters.
+    const auto bad = [&] {
+      return config_error(key, "expected 1 to 8 integers from 50 to 500, got " + quote(value));
+    };
+    if (!value.is_array() || value.empty() || value.size() > 8) return bad();
+    std::vector<int> schedule;
+    for (const auto& item : value) {
+      if (!item.is_number_integer() || item.get<long long>() < 50 || item.get<long long>() > 500) return bad();
+      schedule.push_back(static_cast<int>(item.get<long long>()));
+    }
+    config.chunk_length_schedule = std::move(schedule);
+    return Status::ok();
+  }
+  if (key == "inactivity_timeout") {
+    int seconds = 20;
+    Status status = read_integer(value, key, 1, 180, seconds);
+    if (status) config.inactivity_timeout_s = seconds;
+    return status;
+  }
+  if (key == "auto_mode") {
+    if (!value.is_boolean()) return config_error(key, "expected true or false, got " + quote(value));
+    config.auto_mode = value.get<bool>();
+    return Status::ok();
   }
   if (key == "connect_timeout_ms") return read_integer(value, key, 1, 60000, config.connect_timeout_ms);
   if (key == "first_audio_timeout_ms") return read_integer(value, key, 1, 60000, config.first_audio_timeout_ms);

@@ -9,15 +9,21 @@
 //    "use_speaker_boost": true,
 //    "speed": 1.0,                              optional 0.7..1.2; unset: the voice's own
 //    "optimize_streaming_latency": 3,           0..4
-//    "mode": "http",                            only "http" in this build
+//    "mode": "http",                            "http" (one POST per piece) or "websocket"
+//                                               (stream-input; ws(s):// derived from base_url)
+//    "chunk_length_schedule": [120,160,250,290], websocket: items 50..500, 1..8 of them
+//    "inactivity_timeout": 20,                  websocket: seconds 1..180; unset: not sent
+//    "auto_mode": false,                        websocket: unset: not sent
 //    "connect_timeout_ms": 5000, "first_audio_timeout_ms": 5000,
 //    "max_retries": 1}                          retries before the first audio byte only
+//                                               (websocket: before the first message only)
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "callagent/plugin_api/status.h"
 
@@ -43,7 +49,11 @@ struct ElevenLabsTtsConfig {
   bool use_speaker_boost = true;
   std::optional<double> speed;
   int optimize_streaming_latency = 3;
-  std::string mode = "http";
+  std::string mode = "http";  // "http" or "websocket"
+  // WebSocket mode only (protocols.md §5.2). The default schedule is the vendor's own.
+  std::vector<int> chunk_length_schedule = {120, 160, 250, 290};
+  std::optional<int> inactivity_timeout_s;
+  std::optional<bool> auto_mode;
   int connect_timeout_ms = 5000;
   int first_audio_timeout_ms = 5000;
   int max_retries = 1;

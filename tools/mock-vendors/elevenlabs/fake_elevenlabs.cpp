@@ -1,5 +1,8 @@
 #include "tools/mock-vendors/elevenlabs/fake_elevenlabs.h"
 
+#include "tools/mock-vendors/elevenlabs/fake_elevenlabs_state.h"
+
+#include <algorithm>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
@@ -20,32 +23,38 @@
 #include <nlohmann/json.hpp>
 
 namespace callagent::mock {
+
 namespace detail {
 
-struct FakeElevenLabsState {
-  FakeElevenLabsSettings settings;
-  mutable std::mutex mutex;
-  std::condition_variable wake;
-  // Guarded by mutex.
-  std::deque<ElevenLabsFault> faults;
-  std::vector<ElevenLabsRequest> requests;
-  bool stopping = false;
-  int active_handlers = 0;
+void send_json(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+               const nlohmann::json& body) {
+  const std::string text = body.dump();
+  response.setStatus(status);
+  response.setContentType("application/json");
+  response.setContentLength(static_cast<std::streamsize>(text.size()));
+  response.send() << text;
+}
 
-  std::unique_ptr<Poco::Net::HTTPServer> server;
-  std::uint16_t port = 0;
+nlohmann::json detail_error(const std::string& status, const std::string& message) {
+  return {{"detail", {{"status", status}, {"message", message}}}};
+}
 
-  // Sleeps up to `ms`; false when the fake is stopping.
-  bool pause_ms(int ms) {
-    std::unique_lock lock(mutex);
-    if (ms > 0) wake.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
-    return !stopping;
+void drop_connection(Poco::Net::HTTPServerRequest& request) {
+  if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
+    try {
+      impl->socket().shutdown();
+    } catch (...) {  // already gone: what we wanted
+    }
   }
-};
+}
 
 }  // namespace detail
 
 namespace {
+
+using detail::detail_error;
+using detail::drop_connection;
+using detail::send_json;
 
 // G.711 μ-law encoding of one 16-bit linear sample (bias 0x84, clip 32635).
 std::uint8_t mulaw_from_linear(int sample) {
@@ -61,30 +70,8 @@ std::uint8_t mulaw_from_linear(int sample) {
   return static_cast<std::uint8_t>(~(sign | (exponent << 4) | mantissa));
 }
 
-void send_json(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-               const nlohmann::json& body) {
-  const std::string text = body.dump();
-  response.setStatus(status);
-  response.setContentType("application/json");
-  response.setContentLength(static_cast<std::streamsize>(text.size()));
-  response.send() << text;
-}
-
-nlohmann::json detail_error(const std::string& status, const std::string& message) {
-  return {{"detail", {{"status", status}, {"message", message}}}};
-}
-
 nlohmann::json validation_error(const nlohmann::json& location, const std::string& message, const std::string& type) {
   return {{"detail", nlohmann::json::array({{{"loc", location}, {"msg", message}, {"type", type}}})}};
-}
-
-void drop_connection(Poco::Net::HTTPServerRequest& request) {
-  if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
-    try {
-      impl->socket().shutdown();
-    } catch (...) {  // already gone: what we wanted
-    }
-  }
 }
 
 class StreamHandler final : public Poco::Net::HTTPRequestHandler {
@@ -109,6 +96,14 @@ class StreamHandler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const std::string& target = request.getURI();
+    const std::string target_path = target.substr(0, target.find('?'));
+    const std::string socket_suffix = "/stream-input";
+    if (target_path.size() > socket_suffix.size() &&
+        target_path.compare(target_path.size() - socket_suffix.size(), socket_suffix.size(), socket_suffix) == 0) {
+      detail::serve_stream_input(*state_, request, response);
+      return;
+    }
     ElevenLabsRequest recorded;
     recorded.method = request.getMethod();
     const std::string& uri = request.getURI();
@@ -219,7 +214,7 @@ class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 FakeElevenLabs::FakeElevenLabs(FakeElevenLabsSettings settings) : state_(std::make_shared<detail::FakeElevenLabsState>()) {
   state_->settings = std::move(settings);
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", state_->settings.port));
   state_->port = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(16);
@@ -253,6 +248,19 @@ void FakeElevenLabs::push_fault(ElevenLabsFault fault) {
 std::vector<ElevenLabsRequest> FakeElevenLabs::requests() const {
   std::lock_guard lock(state_->mutex);
   return state_->requests;
+}
+
+std::vector<ElevenLabsSocketSession> FakeElevenLabs::socket_sessions() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->sockets;
+}
+
+bool FakeElevenLabs::wait_sockets_ended(std::chrono::milliseconds limit) const {
+  std::unique_lock lock(state_->mutex);
+  return state_->wake.wait_for(lock, limit, [&] {
+    return std::all_of(state_->sockets.begin(), state_->sockets.end(),
+                       [](const ElevenLabsSocketSession& socket) { return socket.ended; });
+  });
 }
 
 std::size_t FakeElevenLabs::connections() const {

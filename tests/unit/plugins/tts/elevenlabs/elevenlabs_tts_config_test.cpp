@@ -72,10 +72,45 @@ TEST(ElevenLabsTtsConfig, ErrorsNeverQuoteTheKey) {
   EXPECT_EQ(parsed.status().message().find("sk_secret"), std::string::npos);
 }
 
-TEST(ElevenLabsTtsConfig, WebsocketModeIsRefusedForNow) {
+TEST(ElevenLabsTtsConfig, WebsocketModeIsAccepted) {
   auto parsed = parse_elevenlabs_tts_config(R"({"api_key": "k", "mode": "websocket"})");
+  ASSERT_TRUE(parsed) << parsed.status().message();
+  EXPECT_EQ(parsed.value().mode, "websocket");
+  EXPECT_EQ(parsed.value().chunk_length_schedule, (std::vector<int>{120, 160, 250, 290}));
+  EXPECT_FALSE(parsed.value().inactivity_timeout_s.has_value());
+  EXPECT_FALSE(parsed.value().auto_mode.has_value());
+}
+
+TEST(ElevenLabsTtsConfig, UnknownModeIsRefusedNamingBoth) {
+  auto parsed = parse_elevenlabs_tts_config(R"({"api_key": "k", "mode": "WebSocket"})");
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.status().message().rfind("mode: ", 0), 0u);
+  EXPECT_EQ(parsed.status().code(), ErrorCode::invalid_config);
+  EXPECT_EQ(parsed.status().message(), R"(mode: expected "http" or "websocket", got "WebSocket")");
+}
+
+TEST(ElevenLabsTtsConfig, WebsocketSettings) {
+  auto parsed = parse_elevenlabs_tts_config(
+      R"({"api_key": "k", "mode": "websocket", "chunk_length_schedule": [50, 500], "inactivity_timeout": 180,
+          "auto_mode": true})");
+  ASSERT_TRUE(parsed) << parsed.status().message();
+  EXPECT_EQ(parsed.value().chunk_length_schedule, (std::vector<int>{50, 500}));
+  EXPECT_EQ(parsed.value().inactivity_timeout_s, 180);
+  EXPECT_EQ(parsed.value().auto_mode, true);
+  const struct {
+    const char* json;
+    const char* prefix;
+  } refused[] = {
+      {R"({"api_key": "k", "chunk_length_schedule": [49]})", "chunk_length_schedule: expected 1 to 8 integers"},
+      {R"({"api_key": "k", "chunk_length_schedule": []})", "chunk_length_schedule: expected 1 to 8 integers"},
+      {R"({"api_key": "k", "chunk_length_schedule": "120"})", "chunk_length_schedule: expected 1 to 8 integers"},
+      {R"({"api_key": "k", "inactivity_timeout": 181})", "inactivity_timeout: expected an integer from 1 to 180"},
+      {R"({"api_key": "k", "auto_mode": "yes"})", "auto_mode: expected true or false"},
+  };
+  for (const auto& test : refused) {
+    auto result = parse_elevenlabs_tts_config(test.json);
+    ASSERT_FALSE(result) << test.json;
+    EXPECT_EQ(result.status().message().rfind(test.prefix, 0), 0u) << result.status().message();
+  }
 }
 
 TEST(ElevenLabsTtsConfig, BaseUrlSplitsIntoEndpoint) {
