@@ -15,6 +15,8 @@
 #include "host/http/http_server.h"
 #include "host/logging/log_setup.h"
 #include "host/logging/prefixed_logger.h"
+#include "host/metrics/plugin_metrics.h"
+#include "host/metrics/process_metrics.h"
 #include "host/plugins/plugin_loader.h"
 #include "host/version.h"
 
@@ -36,10 +38,20 @@ std::filesystem::path effective_plugin_dir(const CommandLine& command_line,
   return default_plugin_dir();
 }
 
-PluginLoader make_loader(const std::filesystem::path& plugin_dir) {
-  return PluginLoader(plugin_dir, [](const PluginMetadata& metadata) -> std::shared_ptr<Logger> {
-    return PrefixedLogger::for_plugin(metadata.kind, metadata.name);
-  });
+// `vendor_metrics` null: providers get no metrics (listing plugins, --check-config).
+PluginLoader make_loader(const std::filesystem::path& plugin_dir, metrics::VendorMetrics* vendor_metrics = nullptr) {
+  ProviderMetricsFactory metrics_factory;
+  if (vendor_metrics != nullptr) {
+    metrics_factory = [vendor_metrics](const PluginMetadata& metadata) -> std::shared_ptr<ProviderMetrics> {
+      return std::make_shared<metrics::PluginMetrics>(*vendor_metrics, metadata.name);
+    };
+  }
+  return PluginLoader(
+      plugin_dir,
+      [](const PluginMetadata& metadata) -> std::shared_ptr<Logger> {
+        return PrefixedLogger::for_plugin(metadata.kind, metadata.name);
+      },
+      std::move(metrics_factory));
 }
 
 int list_plugins(const std::filesystem::path& plugin_dir) {
@@ -87,7 +99,11 @@ int serve(const CommandLine& command_line, config::HostConfig config) {
   spdlog::info("callagent {} starting: config {}, plugins from {}", kCallagentVersion,
                config.source_file.string(), plugin_dir.string());
 
-  const PluginLoader loader = make_loader(plugin_dir);
+  // Declared first, destroyed last: providers and calls report into it until they are gone.
+  metrics::Registry registry;
+  metrics::register_process_metrics(registry);
+  metrics::VendorMetrics vendor_metrics(registry);
+  const PluginLoader loader = make_loader(plugin_dir, &vendor_metrics);
   auto providers = ProviderSet::create(config.providers, loader);
   if (!providers) {
     spdlog::error("{}", providers.status().message());
@@ -95,15 +111,23 @@ int serve(const CommandLine& command_line, config::HostConfig config) {
   }
   const auto grace = std::chrono::seconds(config.server.shutdown_timeout_seconds);
 
-  auto calls = CallService::create(config, providers.value(), config.server.port);
+  auto calls = CallService::create(config, providers.value(), config.server.port, &registry);
   if (!calls) {
     spdlog::error("{}", calls.status().message());
     providers.value().shutdown(grace);
     return kExitConfigError;
   }
   // Every route is in place before the first request can arrive.
+  // Raw pointers: the server (the only caller) stops before the calls and providers go.
+  SteadyTimeSource readiness_time;
+  CallService* call_service = calls.value().get();
+  StateStore* state_store = providers.value().state.get();
+  ReadinessInputs readiness_inputs{call_service->pipeline_configured(), {},
+                                   [call_service] { return call_service->capacity_state(); }};
+  if (state_store != nullptr) readiness_inputs.ping_state_store = [state_store] { return state_store->ping(); };
+  ReadinessCheck readiness(std::move(readiness_inputs), readiness_time);
   Router router;
-  register_host_routes(router);
+  register_host_routes(router, HostRouteDependencies{&registry, config.server.api_token, &readiness});
   calls.value()->register_routes(router);
   HttpServerSettings http_settings;
   http_settings.bind_address = config.server.bind;

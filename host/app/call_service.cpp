@@ -19,6 +19,7 @@
 #include "host/telephony/call_repository.h"
 #include "host/telephony/media_stream_endpoint.h"
 #include "host/telephony/public_url.h"
+#include "host/telephony/telephony_metrics.h"
 #include "host/telephony/voice_webhook.h"
 
 namespace callagent::host {
@@ -37,6 +38,7 @@ struct CallService::Parts {
   std::unique_ptr<telephony::VoiceWebhook> webhook;
   std::unique_ptr<telephony::MediaStreamEndpoint> streams;
   std::unique_ptr<telephony::CallApi> api;
+  std::unique_ptr<metrics::CallMetrics> call_metrics;
   bool pipeline_configured = false;
   std::string not_configured_reason;
 };
@@ -84,7 +86,8 @@ int CallService::http_threads_needed(const config::HostConfig& config) {
 
 Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfig& config,
                                                          const ProviderSet& providers,
-                                                         std::uint16_t listening_port) {
+                                                         std::uint16_t listening_port,
+                                                         metrics::Registry* metrics) {
   auto base_url = public_base_url(config);
   if (!base_url) return base_url.status();
 
@@ -132,6 +135,15 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
     const std::string name = found == plugin_names.end() ? std::string(to_string(kind)) : found->second;
     return PrefixedLogger::for_plugin(kind, name)->for_call(conversation_id);
   };
+  if (metrics != nullptr) {
+    metrics::PipelinePluginNames names;
+    if (config.providers.stt) names.stt = config.providers.stt->plugin;
+    if (config.providers.llm) names.llm = config.providers.llm->plugin;
+    if (config.providers.tts) names.tts = config.providers.tts->plugin;
+    parts->call_metrics = std::make_unique<metrics::CallMetrics>(*metrics, std::move(names), pipeline::end_reason::all);
+    services.metrics = parts->call_metrics.get();
+    telephony::register_telephony_metrics(*metrics, parts->counters, *parts->capacity);
+  }
   parts->pipeline_configured = providers.stt && providers.llm && providers.tts;
   if (!parts->pipeline_configured) {
     spdlog::warn("providers.stt, providers.llm and providers.tts are not all configured: calls will "
@@ -219,5 +231,13 @@ void CallService::stop() {
 }
 
 std::size_t CallService::live_calls() const { return parts_->factory->live_calls(); }
+
+CapacityState CallService::capacity_state() const {
+  const auto& capacity = *parts_->capacity;
+  return {capacity.live_calls(), capacity.reserved_calls(), capacity.max_calls(),
+          capacity.closed_for_new_calls()};
+}
+
+bool CallService::pipeline_configured() const { return parts_->pipeline_configured; }
 
 }  // namespace callagent::host

@@ -12,8 +12,10 @@
 
 #include "callagent/plugin_api/status.h"
 #include "host/app/provider_set.h"
+#include "host/app/readiness.h"
 #include "host/config/host_config.h"
 #include "host/http/router.h"
+#include "host/metrics/registry.h"
 
 namespace callagent::host {
 
@@ -21,9 +23,12 @@ class CallService {
  public:
   // Fails with a message naming the config key when the config cannot carry calls as
   // written (e.g. signatures on but no public URL to check them against).
+  // `metrics`, when given, gets the call, latency and telephony metrics; it must outlive
+  // this object (scrapes read counters this object owns: stop the HTTP server first).
   static Result<std::unique_ptr<CallService>> create(const config::HostConfig& config,
                                                      const ProviderSet& providers,
-                                                     std::uint16_t listening_port);
+                                                     std::uint16_t listening_port,
+                                                     metrics::Registry* metrics = nullptr);
   ~CallService();
 
   void register_routes(Router& router);
@@ -39,6 +44,10 @@ class CallService {
   void stop();
 
   std::size_t live_calls() const;
+  // For /readyz: calls against max_calls, and whether the drain has begun. Thread-safe.
+  CapacityState capacity_state() const;
+  // The STT, LLM and TTS providers are all configured.
+  bool pipeline_configured() const;
 
  private:
   struct Parts;

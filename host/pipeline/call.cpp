@@ -72,6 +72,7 @@ struct Call::TurnMetrics {
   std::optional<host::TimePoint> caller_speech_end, stt_final, llm_request, llm_first_token,
       first_sentence, tts_request, tts_first_audio, first_frame_sent, first_mark_back;
   bool published = false;
+  bool observed = false;  // fed to the latency histograms
 };
 
 // ---------------------------------------------------------------------------------------
@@ -92,6 +93,16 @@ class Call::PostingAdapter {
       // Out of memory while queueing: drop the event rather than unwind into the plugin.
     }
   }
+  // Same, and the task also gets the time the event arrived (barge-in reaction time).
+  template <typename Task>
+  void post_timed(Task task) noexcept {
+    try {
+      if (auto call = call_.lock()) {
+        call->post([task = std::move(task), received_at = call->now()](Call& self) { task(self, received_at); });
+      }
+    } catch (...) {
+    }
+  }
 
  private:
   std::weak_ptr<Call> call_;
@@ -101,10 +112,10 @@ class Call::SttAdapter final : public SttListener, private PostingAdapter {
  public:
   explicit SttAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
   void on_result(const SttResult& result) noexcept override {
-    post([result](Call& call) { call.handle_stt_result(result); });
+    post_timed([result](Call& call, host::TimePoint received_at) { call.handle_stt_result(result, received_at); });
   }
   void on_speech_started(std::int64_t) noexcept override {
-    post([](Call& call) { call.handle_speech_started(); });
+    post_timed([](Call& call, host::TimePoint received_at) { call.handle_speech_started(received_at); });
   }
   void on_utterance_end(std::int64_t) noexcept override {
     post([](Call& call) { call.handle_utterance_end(); });
@@ -235,6 +246,7 @@ Status Call::open_sessions() {
 void Call::begin() {
   record_.status = "in-progress";
   record_.started_at = telephony::iso8601_from_unix_ms(started_unix_ms_);
+  if (services_.metrics) services_.metrics->call_started();
   save_record_async();
   publish(event_type::call_started, {{"conversation_id", record_.conversation_id},
                                      {"call_sid", record_.call_sid},
@@ -288,8 +300,8 @@ void Call::cancel_timer(std::optional<host::TimerId>& timer) {
 // MediaStreamReceiver (connection thread → strand).
 
 void Call::on_caller_audio(std::int64_t stream_offset_ms, std::vector<std::uint8_t> mulaw_audio) {
-  post([stream_offset_ms, audio = std::move(mulaw_audio)](Call& call) {
-    call.handle_caller_audio(stream_offset_ms, audio);
+  post([stream_offset_ms, audio = std::move(mulaw_audio), received_at = now()](Call& call) {
+    call.handle_caller_audio(stream_offset_ms, audio, received_at);
   });
 }
 
@@ -338,7 +350,8 @@ void Call::request_end(std::string reason) {
 // ---------------------------------------------------------------------------------------
 // Caller side.
 
-void Call::handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<std::uint8_t>& audio) {
+void Call::handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<std::uint8_t>& audio,
+                               host::TimePoint received_at) {
   if (ending_) return;
   const VadEvent vad_event = vad_.process(audio, stream_offset_ms);
   if (to_stt_format_->is_identity()) {
@@ -351,14 +364,14 @@ void Call::handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<
                                       format.encoding, format.sample_rate_hz, stream_offset_ms});
   }
   if (vad_event == VadEvent::speech_started) {
-    handle_speech_started();
+    handle_speech_started(received_at);
   } else if (vad_event == VadEvent::speech_ended) {
     caller_->speech_end_at = services_.timers->time().now() - std::chrono::milliseconds(vad_.silence_ms());
   }
   maybe_end_turn_on_silence();
 }
 
-void Call::handle_speech_started() {
+void Call::handle_speech_started(host::TimePoint received_at) {
   if (ending_) return;
   cancel_timer(idle_timer_);
   idle_checks_done_ = 0;
@@ -366,7 +379,7 @@ void Call::handle_speech_started() {
     caller_->heard_speech = true;
     caller_->started_at = telephony::iso8601_now();
   }
-  if (agent_.interrupt_sensitivity == "high" && should_barge_in("")) barge_in("speech onset");
+  if (agent_.interrupt_sensitivity == "high" && should_barge_in("")) barge_in("speech onset", received_at);
 }
 
 bool Call::should_barge_in(std::string_view heard_words) const {
@@ -376,7 +389,7 @@ bool Call::should_barge_in(std::string_view heard_words) const {
   return !normalize_words(heard_words).empty() && !backchannels_.consists_only_of_phrases(heard_words);
 }
 
-void Call::handle_stt_result(const SttResult& result) {
+void Call::handle_stt_result(const SttResult& result, host::TimePoint received_at) {
   if (ending_) return;
   const std::string text = result.transcript;
   if (text.empty()) return;
@@ -386,7 +399,7 @@ void Call::handle_stt_result(const SttResult& result) {
   if (agent_audible) {
     const std::string candidate = append_words(caller_->final_text, text);
     if (should_barge_in(candidate)) {
-      barge_in(result.is_final ? "final transcript" : "interim transcript");
+      barge_in(result.is_final ? "final transcript" : "interim transcript", received_at);
     } else if (result.is_final) {
       // A backchannel over the agent's speech: heard, logged, not a turn.
       spdlog::debug("[call {}] ignored backchannel \"{}\"", record_.conversation_id, text);
@@ -459,8 +472,13 @@ void Call::end_caller_turn(std::string_view trigger) {
   respond_with_llm();
 }
 
-void Call::barge_in(std::string_view trigger) {
+void Call::barge_in(std::string_view trigger, host::TimePoint received_at) {
   const auto position = player_->interrupt();
+  if (services_.metrics) {
+    // should_barge_in() saw the player busy, so interrupt() has just sent the clear.
+    const auto reaction = std::chrono::duration_cast<std::chrono::milliseconds>(now() - received_at);
+    services_.metrics->barge_in_reaction_ms.observe(static_cast<double>(std::max<std::int64_t>(reaction.count(), 0)));
+  }
   cancel_response_work();
   std::string heard;
   if (position && response_ && position->utterance_id == response_->id) {
@@ -503,6 +521,7 @@ void Call::flush_dtmf() {
 }
 
 void Call::handle_stt_error(const Status& error, bool recoverable) {
+  if (services_.metrics) services_.metrics->provider_error(PluginKind::stt, error.code());
   if (recoverable) {
     spdlog::warn("[call {}] speech recognition hiccup (recovered): {}", record_.conversation_id,
                  error.message());
@@ -658,6 +677,7 @@ void Call::finish_response_text() {
 void Call::handle_llm_error(std::uint64_t request_id, const Status& error) {
   if (!response_ || response_->llm_request_id != request_id || response_->text_complete) return;
   cancel_timer(first_token_timer_);
+  if (services_.metrics) services_.metrics->provider_error(PluginKind::llm, error.code());
   if (response_->audio_started) {
     // Part of the reply is already playing: end it there rather than apologise mid-sentence.
     spdlog::error("[call {}] language model failed mid-reply: {}", record_.conversation_id, error.message());
@@ -737,6 +757,7 @@ void Call::forward_playable_audio() {
 void Call::handle_tts_error(std::uint64_t segment_id, const Status& error) {
   if (!response_ || !segment_of_tts_id_.contains(segment_id)) return;
   cancel_timer(first_audio_timer_);
+  if (services_.metrics) services_.metrics->provider_error(PluginKind::tts, error.code());
   handle_provider_failure("tts", error, /*fatal=*/true);
 }
 
@@ -941,6 +962,8 @@ void Call::hang_up(std::string_view reason) {
 void Call::finish() {
   if (finished_) return;
   if (end_reason_.empty()) end_reason_ = std::string(end_reason::hangup);
+  observe_turn_latencies();
+  if (services_.metrics) services_.metrics->call_ended(end_reason_);
   // What the caller heard of a reply cut off by the hang-up is part of the transcript.
   if (response_ && response_->audio_started) {
     std::string heard;
@@ -1028,7 +1051,24 @@ std::int64_t Call::since_start_ms(host::TimePoint when) const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(when - started_at_).count();
 }
 
+void Call::observe_turn_latencies() {
+  if (!metrics_ || metrics_->observed || services_.metrics == nullptr) return;
+  metrics_->observed = true;
+  auto observe = [](metrics::Histogram& histogram, const std::optional<host::TimePoint>& from,
+                    const std::optional<host::TimePoint>& to) {
+    if (!from || !to) return;
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(*to - *from).count();
+    histogram.observe(static_cast<double>(std::max<std::int64_t>(elapsed, 0)));
+  };
+  const metrics::CallMetrics& stages = *services_.metrics;
+  observe(stages.stt_final_ms, metrics_->caller_speech_end, metrics_->stt_final);
+  observe(stages.llm_first_token_ms, metrics_->llm_request, metrics_->llm_first_token);
+  observe(stages.tts_first_audio_ms, metrics_->tts_request, metrics_->tts_first_audio);
+  observe(stages.voice_to_voice_ms, metrics_->caller_speech_end, metrics_->first_frame_sent);
+}
+
 void Call::publish_turn_metrics() {
+  observe_turn_latencies();
   if (!metrics_ || metrics_->published) return;
   metrics_->published = true;
   auto field = [this](const std::optional<host::TimePoint>& when) {

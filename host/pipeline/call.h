@@ -17,6 +17,7 @@
 // when the call finishes.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,7 @@
 
 #include "callagent/plugin_api.h"
 #include "host/config/host_config.h"
+#include "host/metrics/call_metrics.h"
 #include "host/pipeline/audio_format_converter.h"
 #include "host/pipeline/event_publisher.h"
 #include "host/pipeline/heard_text.h"
@@ -66,6 +68,7 @@ struct CallServices {
   std::shared_ptr<PhraseCache> phrases;
   SessionLoggerFactory session_logger;
   PlayerSettings player;
+  const metrics::CallMetrics* metrics = nullptr;         // null: nothing is counted
 };
 
 // Why a call ended (the `reason` of call.ended).
@@ -78,6 +81,8 @@ inline constexpr std::string_view tool_end_call = "tool_end_call";
 inline constexpr std::string_view transfer = "transfer";
 inline constexpr std::string_view error = "error";
 inline constexpr std::string_view shutdown = "shutdown";
+inline constexpr std::array<std::string_view, 8> all = {hangup,        goodbye,  idle,  max_duration,
+                                                        tool_end_call, transfer, error, shutdown};
 }  // namespace end_reason
 
 class Call final : public telephony::MediaStreamReceiver, public std::enable_shared_from_this<Call> {
@@ -127,9 +132,12 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   void cancel_timer(std::optional<host::TimerId>& timer);
 
   // Caller side.
-  void handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<std::uint8_t>& audio);
-  void handle_stt_result(const SttResult& result);
-  void handle_speech_started();
+  // `received_at`: when the event reached the call (before the strand), for the barge-in
+  // reaction time.
+  void handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<std::uint8_t>& audio,
+                           host::TimePoint received_at);
+  void handle_stt_result(const SttResult& result, host::TimePoint received_at);
+  void handle_speech_started(host::TimePoint received_at);
   void handle_utterance_end();
   void handle_stt_error(const Status& error, bool recoverable);
   void handle_dtmf(const std::string& digit);
@@ -137,7 +145,7 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   void maybe_end_turn_on_silence();
   void end_caller_turn(std::string_view trigger);
   bool should_barge_in(std::string_view heard_words) const;
-  void barge_in(std::string_view trigger);
+  void barge_in(std::string_view trigger, host::TimePoint received_at);
 
   // Agent side.
   void respond_with_llm();
@@ -172,6 +180,9 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   void publish(std::string_view type, const nlohmann::json& payload) const;
   void save_record_async();
   void publish_turn_metrics();
+  // Feeds the turn's stage latencies to the metrics histograms, once per turn.
+  void observe_turn_latencies();
+  host::TimePoint now() const noexcept { return services_.timers->time().now(); }
   std::int64_t since_start_ms(host::TimePoint when) const;
   void add_turn(std::string_view speaker, const std::string& text, const std::string& started_at,
                 bool interrupted);

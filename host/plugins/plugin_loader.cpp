@@ -32,8 +32,11 @@ std::string describe_plugins_in(const std::filesystem::path& dir) {
 
 }  // namespace
 
-PluginLoader::PluginLoader(std::filesystem::path plugin_dir, ProviderLoggerFactory logger_factory)
-    : plugin_dir_(std::move(plugin_dir)), logger_factory_(std::move(logger_factory)) {}
+PluginLoader::PluginLoader(std::filesystem::path plugin_dir, ProviderLoggerFactory logger_factory,
+                           ProviderMetricsFactory metrics_factory)
+    : plugin_dir_(std::move(plugin_dir)),
+      logger_factory_(std::move(logger_factory)),
+      metrics_factory_(std::move(metrics_factory)) {}
 
 Result<std::filesystem::path> PluginLoader::resolve(std::string_view name) const {
   if (!is_plain_plugin_name(name)) {
@@ -100,7 +103,9 @@ Result<std::shared_ptr<Provider>> PluginLoader::create_provider(const PluginLibr
   const PluginMetadata& metadata = library.metadata();
   std::shared_ptr<Logger> logger = logger_factory_(metadata);
   const std::string plugin_dir = metadata.file.parent_path().string();
-  ProviderContext context{config_json, *logger, plugin_dir};
+  std::shared_ptr<ProviderMetrics> metrics = metrics_factory_ ? metrics_factory_(metadata) : nullptr;
+  // A plugin built against API 1.0 stops reading before `metrics` (appended in 1.1).
+  ProviderContext context{config_json, *logger, plugin_dir, metrics.get()};
 
   ProviderResult created = Status(ErrorCode::internal, "factory not called");
   try {
@@ -131,9 +136,10 @@ Result<std::shared_ptr<Provider>> PluginLoader::create_provider(const PluginLibr
   // library reference: the code stays mapped until the object is gone.
   Provider* raw = provider.release();
   return std::shared_ptr<Provider>(
-      raw, [library_ref = library.keep_alive(), logger](Provider* object) mutable {
+      raw, [library_ref = library.keep_alive(), logger, metrics](Provider* object) mutable {
         delete object;
         logger.reset();
+        metrics.reset();
         library_ref.reset();
       });
 }

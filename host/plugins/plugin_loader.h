@@ -25,6 +25,9 @@ namespace callagent::host {
 // Makes the logger a provider will use (prefixed with the plugin's name). The logger
 // must stay valid for as long as the returned shared_ptr is held.
 using ProviderLoggerFactory = std::function<std::shared_ptr<Logger>(const PluginMetadata&)>;
+// Makes the metrics a provider reports vendor counts to (labelled with the plugin's name);
+// kept alive with the provider like its logger. Empty: providers get no metrics (null).
+using ProviderMetricsFactory = std::function<std::shared_ptr<ProviderMetrics>(const PluginMetadata&)>;
 
 // One entry of a plugin folder listing (`callagent --list-plugins`).
 struct PluginListing {
@@ -35,7 +38,8 @@ struct PluginListing {
 
 class PluginLoader {
  public:
-  PluginLoader(std::filesystem::path plugin_dir, ProviderLoggerFactory logger_factory);
+  PluginLoader(std::filesystem::path plugin_dir, ProviderLoggerFactory logger_factory,
+               ProviderMetricsFactory metrics_factory = {});
 
   const std::filesystem::path& plugin_dir() const noexcept { return plugin_dir_; }
 
@@ -75,6 +79,7 @@ class PluginLoader {
  private:
   std::filesystem::path plugin_dir_;
   ProviderLoggerFactory logger_factory_;
+  ProviderMetricsFactory metrics_factory_;
 };
 
 // The folder a host binary finds its plugins in when the config names none:

@@ -1,4 +1,4 @@
-// Counters of what the Twilio-facing side saw, for logs now and /metrics later.
+// Counters of what the Twilio-facing side saw; telephony_metrics.h exposes them on /metrics.
 // Threading: lock-free atomics, bumped from any thread.
 #pragma once
 
@@ -14,6 +14,8 @@ struct TelephonyCounters {
   std::atomic<std::uint64_t> webhooks_signature_invalid{0};
   std::atomic<std::uint64_t> webhooks_busy{0};
   std::atomic<std::uint64_t> webhooks_state_store_failed{0};
+  std::atomic<std::uint64_t> webhooks_unavailable{0};           // no pipeline configured
+  std::atomic<std::uint64_t> webhooks_unknown_conversation{0};  // /outbound_call/{id} with no record
   std::atomic<std::uint64_t> streams_opened{0};
   std::atomic<std::uint64_t> streams_refused{0};
   std::atomic<std::uint64_t> frames_received{0};

@@ -75,6 +75,7 @@ std::optional<twilio::FormParams> VoiceWebhook::read_signed_form(
 void VoiceWebhook::handle_unavailable(Poco::Net::HTTPServerRequest& request,
                                       Poco::Net::HTTPServerResponse& response) const {
   if (!read_signed_form(request, response)) return;
+  ++counters_.webhooks_unavailable;
   answer_apology(response, settings_.apology_message);
 }
 
@@ -90,6 +91,7 @@ void VoiceWebhook::handle(Poco::Net::HTTPServerRequest& request,
                       ? calls_.load(outbound_conversation_id)
                       : Result<std::optional<CallRecord>>(std::optional<CallRecord>());
     if (!stored || !stored.value()) {
+      ++counters_.webhooks_unknown_conversation;
       spdlog::error("outbound call webhook for unknown conversation {} (call {})",
                     outbound_conversation_id, call_sid);
       answer_apology(response, settings_.apology_message);

@@ -6,6 +6,7 @@
 #include "callagent/plugin_api/event_sink.h"
 #include "callagent/plugin_api/llm.h"
 #include "callagent/plugin_api/logger.h"
+#include "callagent/plugin_api/metrics.h"
 #include "callagent/plugin_api/plugin.h"
 #include "callagent/plugin_api/provider.h"
 #include "callagent/plugin_api/state_store.h"

@@ -10,13 +10,15 @@ Status OpenAiLlmProvider::validate_config(std::string_view config_json) {
   return config ? Status::ok() : config.status();
 }
 
-Result<std::shared_ptr<const SessionSettings>> make_session_settings(const OpenAiConfig& config, bool prewarm) {
+Result<std::shared_ptr<const SessionSettings>> make_session_settings(const OpenAiConfig& config, bool prewarm,
+                                                                     ProviderMetrics* metrics) {
   Result<HttpEndpoint> endpoint = parse_endpoint(config.base_url);
   if (!endpoint) return endpoint.status();
   auto settings = std::make_shared<SessionSettings>();
   settings->config = config;
   settings->endpoint = std::move(endpoint).value();
   settings->prewarm = prewarm;
+  if (metrics != nullptr) settings->metrics = metrics;
   settings->secrets = config.secrets();
   if (!config.api_key.empty()) settings->headers.emplace_back("Authorization", "Bearer " + config.api_key);
   settings->headers.emplace_back("Accept", "text/event-stream");
@@ -40,7 +42,7 @@ Result<std::unique_ptr<OpenAiLlmProvider>> OpenAiLlmProvider::create(const Provi
   Result<OpenAiConfig> config = parse_openai_config(context.config_json);
   if (!config) return config.status();
   Poco::Net::initializeSSL();  // reference-counted; released in the destructor
-  Result<std::shared_ptr<const SessionSettings>> settings = make_session_settings(config.value(), true);
+  Result<std::shared_ptr<const SessionSettings>> settings = make_session_settings(config.value(), true, context.metrics);
   if (!settings) {
     Poco::Net::uninitializeSSL();
     return settings.status();

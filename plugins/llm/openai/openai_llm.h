@@ -33,6 +33,8 @@ class OpenAiLlmProvider final : public LlmProvider {
 
 // Builds the shared settings (headers, TLS context) from a parsed config. `prewarm`
 // false is for tests that count connections.
-Result<std::shared_ptr<const SessionSettings>> make_session_settings(const OpenAiConfig& config, bool prewarm);
+// `metrics` null: nothing is counted.
+Result<std::shared_ptr<const SessionSettings>> make_session_settings(const OpenAiConfig& config, bool prewarm,
+                                                                     ProviderMetrics* metrics = nullptr);
 
 }  // namespace callagent::plugins::openai

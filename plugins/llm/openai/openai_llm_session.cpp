@@ -138,6 +138,7 @@ void OpenAiLlmSession::run_job(const Job& job) {
   for (int retry = 0;; ++retry) {
     const AttemptOutcome outcome = run_attempt(job, delivered);
     if (outcome.kind != AttemptOutcome::Kind::failed) return;
+    if (outcome.error.code() == ErrorCode::rate_limited) settings_->metrics->rate_limited();
     if (job_cancelled()) return;
 
     const bool may_retry = outcome.retryable && !delivered && retry < settings_->config.max_retries &&
@@ -154,6 +155,7 @@ void OpenAiLlmSession::run_job(const Job& job) {
                                                                         : "the model server failed";
     logger_.warn(std::string(what) + " (" + outcome.error.message() + "); retrying in " +
                  describe_seconds(delay) + " (attempt " + std::to_string(retry + 2) + ")");
+    settings_->metrics->retry();
     if (!wait_before_retry(delay)) return;
   }
 }
@@ -171,6 +173,7 @@ OpenAiLlmSession::AttemptOutcome OpenAiLlmSession::run_attempt(const Job& job, b
     phase = Phase::waiting;
     const HttpResponseHead head =
         client_.send("/chat/completions", job.body, settings_->headers, config.first_token_timeout);
+    settings_->metrics->vendor_request(std::to_string(head.status));
     if (head.status != 200) {
       std::string body;
       try {
@@ -189,6 +192,7 @@ OpenAiLlmSession::AttemptOutcome OpenAiLlmSession::run_attempt(const Job& job, b
   } catch (const Poco::TimeoutException&) {
     client_.reset();
     if (job_cancelled()) return {AttemptOutcome::Kind::cancelled, {}, false, std::nullopt};
+    if (phase != Phase::streaming) settings_->metrics->vendor_request("timeout");
     if (phase == Phase::connecting) {
       return {AttemptOutcome::Kind::failed,
               Status(ErrorCode::timeout, "could not connect to the model server within " +
@@ -202,6 +206,7 @@ OpenAiLlmSession::AttemptOutcome OpenAiLlmSession::run_attempt(const Job& job, b
   } catch (const Poco::Exception& error) {
     client_.reset();
     if (job_cancelled()) return {AttemptOutcome::Kind::cancelled, {}, false, std::nullopt};
+    if (phase != Phase::streaming) settings_->metrics->vendor_request("network_error");
     const std::string where = phase == Phase::connecting ? "could not connect to the model server: "
                                                          : "connection to the model server failed: ";
     return {AttemptOutcome::Kind::failed,

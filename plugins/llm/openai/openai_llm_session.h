@@ -33,6 +33,8 @@ struct SessionSettings {
   HttpStreamClient::Headers headers;    // Authorization, Accept, User-Agent, extras
   std::vector<std::string> secrets;     // redacted from every message we pass on
   bool prewarm = true;                  // open the connection when the session opens
+  // The provider's vendor counts (plugin API 1.1); outlives every session. Never null.
+  ProviderMetrics* metrics = &no_provider_metrics();
 };
 
 class OpenAiLlmSession final : public LlmSession {

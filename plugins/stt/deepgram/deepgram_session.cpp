@@ -9,8 +9,9 @@ namespace {
 constexpr std::chrono::milliseconds kCloseWait{1500};
 }  // namespace
 
-DeepgramSession::DeepgramSession(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger)
-    : worker_(std::make_shared<StreamWorker>(std::move(config), std::move(endpoint), listener, logger)) {
+DeepgramSession::DeepgramSession(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger,
+                                 ProviderMetrics& metrics)
+    : worker_(std::make_shared<StreamWorker>(std::move(config), std::move(endpoint), listener, logger, metrics)) {
   // The thread holds its own reference: it may outlive this object (see close()).
   thread_ = std::thread([worker = worker_] { worker->run(); });
 }

@@ -19,7 +19,8 @@ namespace callagent::plugins::deepgram {
 class DeepgramSession final : public SttSession {
  public:
   // Starts the I/O thread, which connects; returns at once.
-  DeepgramSession(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger);
+  DeepgramSession(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger,
+                  ProviderMetrics& metrics);
   ~DeepgramSession() override;
   DeepgramSession(const DeepgramSession&) = delete;
   DeepgramSession& operator=(const DeepgramSession&) = delete;

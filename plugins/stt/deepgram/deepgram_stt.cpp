@@ -17,18 +17,18 @@ Result<std::unique_ptr<DeepgramStt>> DeepgramStt::create(const ProviderContext& 
   // Logged without the key: model, language and where it connects.
   context.logger.info("Deepgram " + config.value().model + " (" + config.value().language + ") at " +
                       config.value().base_url);
-  return std::make_unique<DeepgramStt>(std::move(config).value(), *endpoint, context.logger);
+  return std::make_unique<DeepgramStt>(std::move(config).value(), *endpoint, context.logger, metrics_of(context));
 }
 
-DeepgramStt::DeepgramStt(DeepgramConfig config, Endpoint endpoint, Logger& logger)
-    : config_(std::move(config)), endpoint_(std::move(endpoint)), logger_(logger) {}
+DeepgramStt::DeepgramStt(DeepgramConfig config, Endpoint endpoint, Logger& logger, ProviderMetrics& metrics)
+    : config_(std::move(config)), endpoint_(std::move(endpoint)), logger_(logger), metrics_(metrics) {}
 
 AudioFormat DeepgramStt::input_format() const noexcept { return {AudioEncoding::mulaw, 8000}; }
 
 Result<std::unique_ptr<SttSession>> DeepgramStt::open_session(const SessionContext& context,
                                                               SttListener& listener) noexcept {
   try {
-    return std::unique_ptr<SttSession>(std::make_unique<DeepgramSession>(config_, endpoint_, listener, context.logger));
+    return std::unique_ptr<SttSession>(std::make_unique<DeepgramSession>(config_, endpoint_, listener, context.logger, metrics_));
   } catch (const std::exception& error) {
     return Status(ErrorCode::internal, std::string("could not start a Deepgram session: ") + error.what());
   }

@@ -22,7 +22,7 @@ class DeepgramStt final : public SttProvider {
   static Status validate_config(std::string_view config_json);
   static Result<std::unique_ptr<DeepgramStt>> create(const ProviderContext& context);
 
-  DeepgramStt(DeepgramConfig config, Endpoint endpoint, Logger& logger);
+  DeepgramStt(DeepgramConfig config, Endpoint endpoint, Logger& logger, ProviderMetrics& metrics);
 
   AudioFormat input_format() const noexcept override;
   // Returns at once; the session connects on its own thread.
@@ -33,6 +33,7 @@ class DeepgramStt final : public SttProvider {
   const DeepgramConfig config_;
   const Endpoint endpoint_;
   Logger& logger_;
+  ProviderMetrics& metrics_;  // lives as long as this provider (plugin API 1.1)
 };
 
 }  // namespace callagent::plugins::deepgram

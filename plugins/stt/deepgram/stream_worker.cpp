@@ -44,13 +44,21 @@ ConnectFailure close_frame_failure(int code, const std::string& reason) {
   return {Status(ErrorCode::unavailable, "Deepgram closed the stream (" + detail + ")"), true};
 }
 
+// The status word for /metrics: the upgrade's HTTP status, or what failed without one.
+std::string connect_status(const ConnectOutcome& outcome) {
+  if (outcome.connection) return "101";
+  if (outcome.http_status > 0) return std::to_string(outcome.http_status);
+  return outcome.failure.error.code() == ErrorCode::timeout ? "timeout" : "network_error";
+}
+
 }  // namespace
 
-StreamWorker::StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger)
+StreamWorker::StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger,
+                           ProviderMetrics& metrics)
     : config_(std::move(config)),
       endpoint_(std::move(endpoint)),
       target_(listen_target(config_)),
-      gate_(listener, logger) {}
+      gate_(listener, logger, metrics) {}
 
 void StreamWorker::request_close() {
   close_requested_.store(true);
@@ -75,6 +83,8 @@ void StreamWorker::run() {
     ConnectOutcome outcome =
         connect_to_deepgram(endpoint_, target_, config_.api_key, milliseconds(config_.connect_timeout_ms));
     if (close_requested()) break;
+    gate_.vendor_request(connect_status(outcome));
+    if (outcome.http_status == 429) gate_.rate_limited();
     ConnectFailure failure = std::move(outcome.failure);
     if (outcome.connection) {
       log(LogLevel::info, connected_before ? "reconnected to Deepgram" : "connected to Deepgram");
@@ -99,6 +109,7 @@ void StreamWorker::run() {
     }
     log(LogLevel::warn, failure.error.message() + "; reconnecting (attempt " + std::to_string(failures + 1) + ")");
     gate_.error(failure.error, true);
+    gate_.retry();
     // 250 ms, 500 ms, 1 s, … capped.
     const auto delay = std::min<milliseconds>(milliseconds(250) * (std::int64_t{1} << std::min<std::int64_t>(failures - 1, 8)),
                                               kMaxBackoff);
@@ -181,6 +192,7 @@ std::optional<ConnectFailure> StreamWorker::read_frame(Poco::Net::WebSocket& soc
       code = (static_cast<unsigned char>(buffer[0]) << 8U) | static_cast<unsigned char>(buffer[1]);
       reason.assign(buffer.begin() + 2, buffer.size() - 2);
     }
+    if (code != 1000) gate_.vendor_request("ws_close_" + std::to_string(code));
     return close_frame_failure(code, reason);
   }
   if (opcode == Poco::Net::WebSocket::FRAME_OP_PING) {

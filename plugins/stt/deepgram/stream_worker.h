@@ -36,7 +36,8 @@ class StreamWorker {
   // How long close() lets Deepgram deliver the last Results and Metadata.
   static constexpr std::chrono::milliseconds kCloseDrain{1000};
 
-  StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger);
+  StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger,
+               ProviderMetrics& metrics);
 
   void run();
 

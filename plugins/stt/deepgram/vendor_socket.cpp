@@ -95,6 +95,7 @@ ConnectOutcome connect_to_deepgram(const Endpoint& endpoint, const std::string& 
     Poco::Net::HTTPResponse response;
     std::istream& body = http->receiveResponse(response);
     const int status = static_cast<int>(response.getStatus());
+    outcome.http_status = status;
     if (status != Poco::Net::HTTPResponse::HTTP_SWITCHING_PROTOCOLS) {
       outcome.failure = classify_handshake(status, error_text(response, body));
       return outcome;

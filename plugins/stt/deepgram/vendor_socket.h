@@ -35,6 +35,7 @@ struct ConnectFailure {
 struct ConnectOutcome {
   std::unique_ptr<VendorSocket> connection;  // set on success
   ConnectFailure failure;                     // meaningful when connection is null
+  int http_status = 0;                        // the upgrade's answer; 0 when none came
 };
 
 // `api_key` goes only into the Authorization header.

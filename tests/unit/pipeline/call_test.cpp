@@ -51,6 +51,7 @@ class CallTest : public ::testing::Test {
     services.rest = rest;
     services.phrases = phrases;
     services.session_logger = [this](PluginKind, const std::string&) { return logger; };
+    services.metrics = call_metrics;
     telephony::CallRecord record;
     record.conversation_id = "0123456789abcdef0123456789abcdef";
     record.call_sid = "CA0123456789abcdef0123456789abcdef";
@@ -114,6 +115,7 @@ class CallTest : public ::testing::Test {
   std::shared_ptr<const twilio::TwilioRestClient> rest;
   std::shared_ptr<testing::RecordingLogger> logger = std::make_shared<testing::RecordingLogger>();
   std::vector<std::string> pending_marks;
+  const metrics::CallMetrics* call_metrics = nullptr;
   std::shared_ptr<Call> call;
 };
 
@@ -168,6 +170,36 @@ TEST_F(CallTest, BargeInClearsCancelsAndCutsTheHistoryAtTheLastReturnedMark) {
   EXPECT_EQ(history[2].role, ChatRole::assistant);
   EXPECT_EQ(history[2].content, heard);
   EXPECT_EQ(history[3].content, "Actually wait");
+}
+
+TEST_F(CallTest, FeedsTheCallMetrics) {
+  metrics::Registry registry;
+  const metrics::CallMetrics fed(registry, {"stt_fake", "llm_fake", "tts_fake"}, end_reason::all);
+  call_metrics = &fed;
+  agent.initial_message.clear();
+  llm->set_auto_reply([](const LlmRequest&) {
+    return std::string("The first opening is on Monday morning at nine. The second is on Tuesday afternoon.");
+  });
+  start_call();
+  EXPECT_THAT(registry.render(), HasSubstr("callagent_calls_started_total 1\n"));
+  caller_says("When can I come in?");
+  play(600ms);
+  caller_says("Actually wait");  // barge-in: one clear
+  ASSERT_EQ(sender->count(Kind::clear), 1U);
+  stt_session().emit_error(Status(ErrorCode::unavailable, "a blip"), /*recoverable=*/true);
+  play_to_end();
+  call->on_stream_closed("test over");
+  ASSERT_TRUE(call->finished());
+
+  const std::string text = registry.render();
+  EXPECT_THAT(text, HasSubstr("callagent_barge_in_reaction_latency_milliseconds_count 1\n"));
+  EXPECT_THAT(text, HasSubstr("callagent_voice_to_voice_latency_milliseconds_count 2\n")) << "both turns";
+  EXPECT_THAT(text, HasSubstr("callagent_llm_first_token_latency_milliseconds_count 2\n"));
+  EXPECT_THAT(text, HasSubstr("callagent_tts_first_audio_latency_milliseconds_count 2\n"));
+  EXPECT_THAT(text, HasSubstr("callagent_stt_final_latency_milliseconds_count 2\n"));
+  EXPECT_THAT(text, HasSubstr("callagent_provider_errors_total{plugin=\"stt_fake\",code=\"unavailable\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("callagent_calls_ended_total{reason=\"hangup\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("callagent_calls_ended_total{reason=\"error\"} 0\n"));
 }
 
 TEST_F(CallTest, BackchannelIsIgnoredAtLowSensitivity) {

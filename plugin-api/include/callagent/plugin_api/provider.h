@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "callagent/plugin_api/logger.h"
+#include "callagent/plugin_api/metrics.h"
 #include "callagent/plugin_api/status.h"
 
 namespace callagent {
@@ -54,7 +55,16 @@ struct ProviderContext {
   Logger& logger;
   // Where this plugin's .so was loaded from, for plugins that ship data beside it.
   std::string_view plugin_dir;
+  // API 1.1 (appended: fields are only ever added at the end). Vendor-side counts for
+  // GET /metrics, labelled by the host with this plugin's name; lives as long as the
+  // provider. May be null: read it through metrics_of().
+  ProviderMetrics* metrics = nullptr;
 };
+
+// The context's metrics, or a no-op when the host passed none.
+inline ProviderMetrics& metrics_of(const ProviderContext& context) noexcept {
+  return context.metrics != nullptr ? *context.metrics : no_provider_metrics();
+}
 
 using ProviderResult = Result<std::unique_ptr<Provider>>;
 
