@@ -17,6 +17,7 @@
 #include <boost/program_options.hpp>
 
 #include "tools/mock-vendors/deepgram/fake_deepgram.h"
+#include "tools/mock-vendors/elevenlabs/fake_elevenlabs.h"
 #include "tools/mock-vendors/openai/fake_openai.h"
 #include "tools/mock-vendors/twilio_rest_fake.h"
 
@@ -28,8 +29,9 @@ struct RunningFakes {
   std::unique_ptr<callagent::mock::FakeTwilioRest> twilio_rest;
   std::unique_ptr<callagent::mock::FakeDeepgram> deepgram;
   std::unique_ptr<callagent::mock::FakeOpenAi> openai;
+  std::unique_ptr<callagent::mock::FakeElevenLabs> elevenlabs;
 
-  bool any() const { return twilio_rest || deepgram || openai; }
+  bool any() const { return twilio_rest || deepgram || openai || elevenlabs; }
 };
 
 void add_options(options::options_description& description) {
@@ -59,6 +61,13 @@ void add_options(options::options_description& description) {
        "echo (\"You said: ...\"), replay (a recorded stream) or tool (a tool call)")
       ("openai-first-token-ms", options::value<int>()->default_value(0), "delay before the first token")
       ("openai-tokens-per-second", options::value<double>()->default_value(0), "pacing; 0 is as fast as it can")
+      ("elevenlabs-port", options::value<std::uint16_t>(),
+       "serve ElevenLabs' HTTP stream and stream-input WebSocket on 127.0.0.1:PORT")
+      ("elevenlabs-api-key", options::value<std::string>()->default_value(
+           callagent::mock::FakeElevenLabsSettings{}.api_key), "the key the fake ElevenLabs accepts")
+      ("elevenlabs-first-audio-ms", options::value<int>()->default_value(0), "delay before the first audio byte")
+      ("elevenlabs-ms-per-character", options::value<int>()->default_value(
+           callagent::mock::FakeElevenLabsSettings{}.ms_per_character), "audio length per character of text")
       ("max-connections", options::value<int>()->default_value(256),
        "connections each fake serves at once (one thread each)");
 }
@@ -113,6 +122,21 @@ bool start_fakes(const options::variables_map& arguments, RunningFakes& fakes) {
     }
     std::cout << "openai: " << fakes.openai->base_url() << std::endl;
   }
+  if (arguments.count("elevenlabs-port") != 0) {
+    callagent::mock::FakeElevenLabsSettings settings;
+    settings.port = arguments["elevenlabs-port"].as<std::uint16_t>();
+    settings.api_key = arguments["elevenlabs-api-key"].as<std::string>();
+    settings.first_audio_delay_ms = arguments["elevenlabs-first-audio-ms"].as<int>();
+    settings.ms_per_character = arguments["elevenlabs-ms-per-character"].as<int>();
+    settings.max_connections = max_connections;
+    try {
+      fakes.elevenlabs = std::make_unique<callagent::mock::FakeElevenLabs>(settings);
+    } catch (const std::exception& error) {
+      std::cerr << "mock-vendors: fake ElevenLabs cannot listen: " << error.what() << '\n';
+      return false;
+    }
+    std::cout << "elevenlabs: " << fakes.elevenlabs->base_url() << std::endl;
+  }
   return true;
 }
 
@@ -137,7 +161,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (arguments.count("help") != 0) {
-    std::cout << "usage: mock-vendors [--twilio-port N] [--deepgram-port N] [--openai-port N] ...\n"
+    std::cout << "usage: mock-vendors [--twilio-port N] [--deepgram-port N] [--openai-port N] [--elevenlabs-port N] ...\n"
               << description;
     return 0;
   }

@@ -216,11 +216,15 @@ FakeElevenLabs::FakeElevenLabs(FakeElevenLabsSettings settings) : state_(std::ma
   state_->settings = std::move(settings);
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", state_->settings.port));
   state_->port = socket.address().port();
+  const int max_connections = std::max(1, state_->settings.max_connections);
   auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(16);
+  params->setMaxThreads(max_connections);
+  params->setMaxQueued(std::max(64, max_connections));
   params->setKeepAlive(true);
   params->setMaxKeepAliveRequests(0);  // unlimited: the client reuses one connection
-  state_->server = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(state_), socket, params);
+  state_->thread_pool = std::make_unique<Poco::ThreadPool>(2, max_connections);
+  state_->server = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(state_), *state_->thread_pool,
+                                                           socket, params);
   state_->server->start();
 }
 
@@ -234,6 +238,10 @@ FakeElevenLabs::~FakeElevenLabs() {
   // Handlers hold the state by shared_ptr; waiting still keeps them from outliving the test.
   std::unique_lock lock(state_->mutex);
   state_->wake.wait_for(lock, std::chrono::seconds(5), [&] { return state_->active_handlers == 0; });
+  lock.unlock();
+  // Here, on the owner's thread: a pool thread must never be the one that joins the pool.
+  state_->server.reset();
+  state_->thread_pool.reset();
 }
 
 std::uint16_t FakeElevenLabs::port() const noexcept { return state_->port; }

@@ -91,6 +91,8 @@ struct FakeElevenLabsSettings {
   std::size_t socket_chars_per_message = 0;  // stream-input: text characters per AudioOutput; 0: all
   // 0: any free port; otherwise bind this one (a standalone runner on a fixed port).
   std::uint16_t port = 0;
+  // Connections served at once (one thread each; the client keeps one per call session).
+  int max_connections = 16;
 };
 
 class FakeElevenLabs {

@@ -18,6 +18,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/ThreadPool.h>
 #include <nlohmann/json.hpp>
 
 #include "tools/mock-vendors/elevenlabs/fake_elevenlabs.h"
@@ -35,6 +36,9 @@ struct FakeElevenLabsState {
   bool stopping = false;
   int active_handlers = 0;
 
+  // The server's own pool (Poco's default one holds 16 threads, fewer than a load test's
+  // keep-alive connections); declared first so it outlives the server.
+  std::unique_ptr<Poco::ThreadPool> thread_pool;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   std::uint16_t port = 0;
 
