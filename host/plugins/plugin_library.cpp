@@ -103,6 +103,16 @@ Result<PluginLibrary> PluginLibrary::open(const std::filesystem::path& file) {
                               shown, info->api_major, info->api_minor, CALLAGENT_PLUGIN_API_MAJOR,
                               CALLAGENT_PLUGIN_API_MINOR));
   }
+  // A newer minor may read fields this host does not fill in (e.g. 1.1's
+  // ProviderContext::metrics, past the end of a 1.0 host's context): refuse it. Older minors
+  // are fine: what they read is still there, in the same place.
+  if (info->api_minor > CALLAGENT_PLUGIN_API_MINOR) {
+    return Status(ErrorCode::invalid_argument,
+                  fmt::format("plugin file {} needs plugin API {}.{}; this host speaks API {}.{}: "
+                              "upgrade the host, or use a plugin built for this version",
+                              shown, info->api_major, info->api_minor, CALLAGENT_PLUGIN_API_MAJOR,
+                              CALLAGENT_PLUGIN_API_MINOR));
+  }
   // Fields added by later minor versions go at the end; this host needs all of 1.0's.
   if (info->struct_size < sizeof(PluginInfo)) {
     return Status(ErrorCode::invalid_argument,

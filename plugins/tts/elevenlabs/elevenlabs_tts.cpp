@@ -33,12 +33,12 @@ Result<std::unique_ptr<ElevenLabsTtsProvider>> ElevenLabsTtsProvider::create(con
   context.logger.info("voice " + config->voice_id + ", model " + config->model_id + " at " + config->base_url +
                       ", " + config->mode + " mode, optimize_streaming_latency " +
                       std::to_string(config->optimize_streaming_latency));
-  return std::make_unique<ElevenLabsTtsProvider>(std::move(config), std::move(tls_context));
+  return std::make_unique<ElevenLabsTtsProvider>(std::move(config), std::move(tls_context), metrics_of(context));
 }
 
 ElevenLabsTtsProvider::ElevenLabsTtsProvider(std::shared_ptr<const ElevenLabsTtsConfig> config,
-                                             Poco::Net::Context::Ptr tls_context)
-    : config_(std::move(config)), tls_context_(std::move(tls_context)) {}
+                                             Poco::Net::Context::Ptr tls_context, ProviderMetrics& metrics)
+    : config_(std::move(config)), tls_context_(std::move(tls_context)), metrics_(metrics) {}
 
 AudioFormat ElevenLabsTtsProvider::output_format() const noexcept {
   return AudioFormat{AudioEncoding::mulaw, 8000};
@@ -51,9 +51,10 @@ Result<std::unique_ptr<TtsSession>> ElevenLabsTtsProvider::open_session(const Se
   try {
     std::unique_ptr<TtsSession> session;
     if (config_->mode == "websocket") {
-      session = std::make_unique<ElevenLabsStreamInputSession>(config_, tls_context_, listener, context.logger);
+      session = std::make_unique<ElevenLabsStreamInputSession>(config_, tls_context_, listener, context.logger,
+                                                                metrics_);
     } else {
-      session = std::make_unique<ElevenLabsTtsSession>(config_, tls_context_, listener, context.logger);
+      session = std::make_unique<ElevenLabsTtsSession>(config_, tls_context_, listener, context.logger, metrics_);
     }
     context.logger.info("session open (" + config_->mode + " mode)");
     return session;

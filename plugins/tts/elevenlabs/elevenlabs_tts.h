@@ -29,7 +29,9 @@ class ElevenLabsTtsProvider final : public TtsProvider {
   // Logs through `context.logger` during the call only.
   static Result<std::unique_ptr<ElevenLabsTtsProvider>> create(const ProviderContext& context);
 
-  ElevenLabsTtsProvider(std::shared_ptr<const ElevenLabsTtsConfig> config, Poco::Net::Context::Ptr tls_context);
+  // `metrics` lives as long as the provider (the host's promise, plugin API 1.1).
+  ElevenLabsTtsProvider(std::shared_ptr<const ElevenLabsTtsConfig> config, Poco::Net::Context::Ptr tls_context,
+                        ProviderMetrics& metrics = no_provider_metrics());
 
   AudioFormat output_format() const noexcept override;
   std::string voice_key() const override;
@@ -39,6 +41,7 @@ class ElevenLabsTtsProvider final : public TtsProvider {
  private:
   const std::shared_ptr<const ElevenLabsTtsConfig> config_;
   const Poco::Net::Context::Ptr tls_context_;  // null for http://
+  ProviderMetrics& metrics_;
 };
 
 }  // namespace callagent::plugins

@@ -24,10 +24,11 @@ bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") 
 
 ElevenLabsTtsSession::ElevenLabsTtsSession(std::shared_ptr<const ElevenLabsTtsConfig> config,
                                            Poco::Net::Context::Ptr tls_context, TtsListener& listener,
-                                           Logger& logger)
+                                           Logger& logger, ProviderMetrics& metrics)
     : config_(std::move(config)),
       listener_(listener),
       logger_(logger),
+      metrics_(metrics),
       connection_(config_->endpoint, config_->connect_timeout_ms, std::move(tls_context)),
       worker_([this] { run_worker(); }) {}
 
@@ -138,6 +139,7 @@ Status ElevenLabsTtsSession::synthesize_with_retries(const Piece& piece) {
       continue;
     }
     if (!result.retryable || result.audio_started || attempt >= config_->max_retries) return result.status;
+    metrics_.retry();
     logger_.warn("retrying utterance " + std::to_string(piece.utterance_id) + " (retry " +
                  std::to_string(attempt + 1) + " of " + std::to_string(config_->max_retries) +
                  ") after: " + result.status.message());
@@ -170,6 +172,8 @@ ElevenLabsTtsSession::Attempt ElevenLabsTtsSession::stream_once(const Piece& pie
     connection_.set_receive_timeout_ms(config_->first_audio_timeout_ms);
     connection_.send_all(elevenlabs_stream_request(*config_, piece.text));
     const HttpResponseHead head = reader.read_head();
+    metrics_.vendor_request(std::to_string(head.status));
+    if (head.status == 429) metrics_.rate_limited();
     if (head.status != 200) {
       const std::string body = reader.read_body_text(kMaxErrorBodyBytes);
       if (!head.keep_alive) connection_.close();
@@ -202,10 +206,12 @@ ElevenLabsTtsSession::Attempt ElevenLabsTtsSession::stream_once(const Piece& pie
                 false);
   } catch (const Poco::TimeoutException&) {
     if (attempt.audio_started) return fail(ErrorCode::vendor_error, "audio stream stalled", false);
+    metrics_.vendor_request("timeout");
     return fail(ErrorCode::timeout,
                 "no audio from ElevenLabs within " + std::to_string(config_->first_audio_timeout_ms) + " ms", false);
   } catch (const Poco::Exception& error) {
     if (attempt.audio_started) return fail(ErrorCode::vendor_error, "audio stream broke: " + error.displayText(), false);
+    if (!reused || reader.bytes_received() != 0) metrics_.vendor_request("network_error");
     return fail(ErrorCode::unavailable, "cannot reach ElevenLabs: " + error.displayText(), true);
   }
 }

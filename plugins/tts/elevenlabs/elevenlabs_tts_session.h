@@ -46,7 +46,8 @@ namespace callagent::plugins {
 class ElevenLabsTtsSession final : public TtsSession {
  public:
   ElevenLabsTtsSession(std::shared_ptr<const ElevenLabsTtsConfig> config, Poco::Net::Context::Ptr tls_context,
-                       TtsListener& listener, Logger& logger);
+                       TtsListener& listener, Logger& logger,
+                       ProviderMetrics& metrics = no_provider_metrics());
   ~ElevenLabsTtsSession() override;
   ElevenLabsTtsSession(const ElevenLabsTtsSession&) = delete;
   ElevenLabsTtsSession& operator=(const ElevenLabsTtsSession&) = delete;
@@ -87,6 +88,7 @@ class ElevenLabsTtsSession final : public TtsSession {
   const std::shared_ptr<const ElevenLabsTtsConfig> config_;
   TtsListener& listener_;
   Logger& logger_;
+  ProviderMetrics& metrics_;  // the provider's; outlives the session
   HttpConnection connection_;  // used by the worker; abort() by cancel and the destructor
   MulawFramer framer_;         // worker only
 

@@ -44,11 +44,13 @@ ErrorCode socket_error_code(const std::string& text) {
 
 ElevenLabsStreamInputSession::ElevenLabsStreamInputSession(std::shared_ptr<const ElevenLabsTtsConfig> config,
                                                            Poco::Net::Context::Ptr tls_context,
-                                                           TtsListener& listener, Logger& logger)
+                                                           TtsListener& listener, Logger& logger,
+                                                           ProviderMetrics& metrics)
     : config_(std::move(config)),
       target_(stream_input_target(*config_)),
       listener_(listener),
       logger_(logger),
+      metrics_(metrics),
       socket_(config_->endpoint, config_->connect_timeout_ms, std::move(tls_context)),
       worker_([this] { run_worker(); }) {}
 
@@ -226,6 +228,8 @@ Status ElevenLabsStreamInputSession::open_socket(std::uint64_t utterance_id) {
       std::lock_guard lock(mutex_);
       upgrading_id_ = 0;
     }
+    if (!outcome.metric_status.empty()) metrics_.vendor_request(outcome.metric_status);
+    if (outcome.metric_status == "429") metrics_.rate_limited();
     if (outcome.status) return Status::ok();
     if (!wanted(utterance_id)) return Status(ErrorCode::cancelled, "cancelled");
     if (outcome.stale && !stale_retry_used) {
@@ -237,6 +241,7 @@ Status ElevenLabsStreamInputSession::open_socket(std::uint64_t utterance_id) {
     }
     if (!outcome.retryable || attempt >= config_->max_retries) return outcome.status;
     logger_.warn(outcome.status.message() + "; retrying");
+    metrics_.retry();
     if (!pause_unless_unwanted(utterance_id, kRetryPauseStep * (attempt + 1))) {
       return Status(ErrorCode::cancelled, "cancelled");
     }
@@ -316,6 +321,7 @@ ElevenLabsStreamInputSession::Step ElevenLabsStreamInputSession::read_frame(Stre
       reason.assign(buffer.begin() + 2, buffer.size() - 2);
     }
     const std::string detail = "close " + std::to_string(code) + (reason.empty() ? "" : " " + reason);
+    if (code != kNormalClose) metrics_.vendor_request("ws_close_" + std::to_string(code));
     // Our half of the close handshake (RFC 6455 §5.5.1): echo the code, then go.
     socket_.close_gracefully(code == 1005 ? kNormalClose : code);
     if (stream.server_error) {

@@ -66,7 +66,8 @@ namespace callagent::plugins {
 class ElevenLabsStreamInputSession final : public TtsSession {
  public:
   ElevenLabsStreamInputSession(std::shared_ptr<const ElevenLabsTtsConfig> config, Poco::Net::Context::Ptr tls_context,
-                               TtsListener& listener, Logger& logger);
+                               TtsListener& listener, Logger& logger,
+                               ProviderMetrics& metrics = no_provider_metrics());
   ~ElevenLabsStreamInputSession() override;
   ElevenLabsStreamInputSession(const ElevenLabsStreamInputSession&) = delete;
   ElevenLabsStreamInputSession& operator=(const ElevenLabsStreamInputSession&) = delete;
@@ -125,6 +126,7 @@ class ElevenLabsStreamInputSession final : public TtsSession {
   const std::string target_;
   TtsListener& listener_;
   Logger& logger_;
+  ProviderMetrics& metrics_;  // the provider's; outlives the session
   StreamInputSocket socket_;  // the worker's; abort() also from cancel and the destructor
   MulawFramer framer_;        // worker only
   AlignmentWords words_;      // worker only

@@ -128,6 +128,7 @@ UpgradeOutcome StreamInputSocket::upgrade(const std::string& target, const std::
       const VendorFailure failure = elevenlabs_http_failure(status, read_limited(body), api_key);
       outcome.status = Status(failure.status.code(), "stream-input handshake refused: " + failure.status.message());
       outcome.retryable = failure.retryable;
+      outcome.metric_status = std::to_string(status);
       close();
       return outcome;
     }
@@ -136,12 +137,14 @@ UpgradeOutcome StreamInputSocket::upgrade(const std::string& target, const std::
     websocket_ = std::make_unique<Poco::Net::WebSocket>(AdoptedSocket(impl));
     http_ = std::move(http);
     set_descriptor(websocket_->impl()->sockfd());
+    outcome.metric_status = "101";
     return outcome;  // ok
   } catch (const Poco::TimeoutException&) {
     close();
     outcome.status = Status(ErrorCode::timeout, "ElevenLabs did not answer the stream-input handshake within " +
                                                     std::to_string(connect_timeout_ms_) + " ms (" + where + ")");
     outcome.retryable = true;
+    outcome.metric_status = "timeout";
   } catch (const Poco::Exception& error) {
     close();
     // displayText names the host and the OS reason; it never includes the headers.
@@ -149,6 +152,7 @@ UpgradeOutcome StreamInputSocket::upgrade(const std::string& target, const std::
                             redact("cannot open the ElevenLabs stream at " + where + ": " + error.displayText(), api_key));
     outcome.retryable = true;
     outcome.stale = reused;
+    outcome.metric_status = "network_error";
   }
   return outcome;
 }

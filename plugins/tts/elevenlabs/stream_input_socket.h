@@ -31,6 +31,9 @@ struct UpgradeOutcome {
   Status status;           // ok: socket() is ready. The message never holds the key.
   bool retryable = false;  // 429, 5xx, network trouble
   bool stale = false;      // a connection opened ahead of time that the server had dropped
+  // For ProviderMetrics::vendor_request: "101", the refusing HTTP status, "timeout" or
+  // "network_error".
+  std::string metric_status;
 };
 
 class StreamInputSocket {

@@ -120,6 +120,20 @@ TEST_F(PluginLoaderTest, ApiMajorInTheInfoIsChecked) {
                     HasSubstr("this host speaks API 1."), HasSubstr("rebuild the plugin")));
 }
 
+TEST_F(PluginLoaderTest, PluginForANewerApiMinorIsRefused) {
+  const Status error = load_error("fixture_api_minor_newer");
+  EXPECT_THAT(error.message(),
+              AllOf(HasSubstr(file("fixture_api_minor_newer")),
+                    HasSubstr("needs plugin API 1." + std::to_string(CALLAGENT_PLUGIN_API_MINOR + 1)),
+                    HasSubstr("upgrade the host")));
+}
+
+TEST_F(PluginLoaderTest, PluginForAnOlderApiMinorLoadsAndWorks) {
+  auto provider = loader.create<PluginKind::tts>("fixture_api_minor_older", "{}", "providers.tts");
+  ASSERT_TRUE(provider.is_ok()) << provider.status().message();
+  EXPECT_EQ(provider.value()->voice_key(), "fixture");
+}
+
 TEST_F(PluginLoaderTest, AbiTagMismatchNamesBothBuilds) {
   const Status error = load_error("fixture_abi_mismatch");
   EXPECT_THAT(error.message(),
@@ -165,7 +179,7 @@ TEST_F(PluginLoaderTest, ValidateConfigUsesThePluginsOwnCheck) {
 
 TEST_F(PluginLoaderTest, ListingShowsGoodPluginsAndWhyBrokenOnesFail) {
   const auto listings = loader.list();
-  ASSERT_GE(listings.size(), 9U);
+  ASSERT_GE(listings.size(), 11U);
   int good = 0;
   int broken = 0;
   for (const auto& listing : listings) {
@@ -177,8 +191,9 @@ TEST_F(PluginLoaderTest, ListingShowsGoodPluginsAndWhyBrokenOnesFail) {
       EXPECT_THAT(listing.error, HasSubstr(listing.file.string()));
     }
   }
-  EXPECT_EQ(good, 3);  // tts_valid, factory_error, factory_throws pass the load checks
-  EXPECT_EQ(broken, 6);
+  // tts_valid, api_minor_older, factory_error, factory_throws pass the load checks
+  EXPECT_EQ(good, 4);
+  EXPECT_EQ(broken, 7);
 }
 
 }  // namespace

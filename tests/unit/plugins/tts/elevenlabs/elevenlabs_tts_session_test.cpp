@@ -14,6 +14,7 @@
 #include "callagent/plugin_api.h"
 #include "elevenlabs_tts.h"
 #include "tests/fakes/recording_logger.h"
+#include "tests/fakes/recording_provider_metrics.h"
 #include "tests/unit/plugins/tts/flite/recording_tts_listener.h"
 #include "tools/mock-vendors/elevenlabs/fake_elevenlabs.h"
 
@@ -37,7 +38,7 @@ class ElevenLabsTtsSessionTest : public ::testing::Test {
   void start_against(const std::string& base_url, const std::string& extra_config = "") {
     const std::string config = std::string(R"({"api_key": ")") + kKey + R"(", "base_url": ")" + base_url +
                                R"(", "first_audio_timeout_ms": 3000, "connect_timeout_ms": 2000)" + extra_config + "}";
-    auto created = ElevenLabsTtsProvider::create(ProviderContext{config, provider_logger_, ""});
+    auto created = ElevenLabsTtsProvider::create(ProviderContext{config, provider_logger_, "", &metrics_});
     ASSERT_TRUE(created) << created.status().message();
     provider_ = std::move(created).value();
     auto opened = provider_->open_session(SessionContext{call_, logger_}, listener_);
@@ -80,6 +81,7 @@ class ElevenLabsTtsSessionTest : public ::testing::Test {
 
   CallInfo call_;
   callagent::testing::RecordingLogger provider_logger_;
+  callagent::testing::RecordingProviderMetrics metrics_;
   callagent::testing::RecordingLogger logger_;
   RecordingTtsListener listener_;
   std::unique_ptr<FakeElevenLabs> fake_;
@@ -220,6 +222,10 @@ TEST_F(ElevenLabsTtsSessionTest, RateLimitedThenOkIsRetried) {
   EXPECT_EQ(audio_of(1), fake_->audio_for("Hello there."));
   EXPECT_EQ(fake_->requests().size(), 2u);
   EXPECT_EQ(logger_.count(LogLevel::warn, "too_many_concurrent_requests"), 1u);
+  // What GET /metrics shows for it.
+  EXPECT_EQ(metrics_.request_statuses(), (std::vector<std::string>{"429", "200"}));
+  EXPECT_EQ(metrics_.rate_limited_count(), 1);
+  EXPECT_EQ(metrics_.retries(), 1);
 }
 
 TEST_F(ElevenLabsTtsSessionTest, ServerErrorsBeyondRetriesAreOneError) {
@@ -231,6 +237,9 @@ TEST_F(ElevenLabsTtsSessionTest, ServerErrorsBeyondRetriesAreOneError) {
   EXPECT_EQ(only_error(1).code(), ErrorCode::unavailable);
   EXPECT_EQ(fake_->requests().size(), 2u);  // the first try and max_retries = 1
   EXPECT_EQ(count_kind(1, TtsEvent::Kind::audio), 0u);
+  EXPECT_EQ(metrics_.request_statuses(), (std::vector<std::string>{"500", "500"}));
+  EXPECT_EQ(metrics_.retries(), 1);
+  EXPECT_EQ(metrics_.rate_limited_count(), 0);
   expect_next_utterance_works(2);
 }
 
