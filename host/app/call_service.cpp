@@ -12,6 +12,7 @@
 #include "host/logging/prefixed_logger.h"
 #include "host/pipeline/call_factory.h"
 #include "host/pipeline/phrase_warmup.h"
+#include "host/runtime/periodic_task.h"
 #include "host/runtime/timer_service.h"
 #include "host/runtime/worker_pool.h"
 #include "host/telephony/call_api.h"
@@ -19,6 +20,7 @@
 #include "host/telephony/call_repository.h"
 #include "host/telephony/media_stream_endpoint.h"
 #include "host/telephony/public_url.h"
+#include "host/telephony/record_write_back.h"
 #include "host/telephony/telephony_metrics.h"
 #include "host/telephony/voice_webhook.h"
 
@@ -32,6 +34,8 @@ struct CallService::Parts {
   telephony::TelephonySettings settings;
   telephony::TelephonyCounters counters;
   std::unique_ptr<telephony::CallRepository> calls;
+  std::unique_ptr<telephony::RecordWriteBack> records;
+  std::unique_ptr<PeriodicTask> record_flusher;  // writes waiting records back every second
   std::unique_ptr<telephony::CallCapacity> capacity;
   std::shared_ptr<const twilio::TwilioRestClient> rest;
   std::unique_ptr<pipeline::CallFactory> factory;
@@ -44,6 +48,26 @@ struct CallService::Parts {
 };
 
 namespace {
+
+// The state store as the calls see it: records refused while it was down, waiting in
+// memory, written back once it returned (RecordWriteBack).
+void register_record_metrics(metrics::Registry& registry, const telephony::RecordWriteBack& records) {
+  using metrics::MetricType;
+  using metrics::Sample;
+  registry.add_callback("callagent_call_records_waiting",
+                        "Call records kept in memory until the state store answers again.", MetricType::gauge, {},
+                        [&records] { return std::vector<Sample>{{{}, static_cast<double>(records.waiting())}}; });
+  registry.add_callback("callagent_state_store_write_failures_total",
+                        "Call record writes the state store refused (each kept to be written back).",
+                        MetricType::counter, {},
+                        [&records] { return std::vector<Sample>{{{}, static_cast<double>(records.failed_saves())}}; });
+  registry.add_callback("callagent_call_records_written_back_total",
+                        "Call records written to the state store after an outage.", MetricType::counter, {},
+                        [&records] { return std::vector<Sample>{{{}, static_cast<double>(records.written_back())}}; });
+  registry.add_callback("callagent_call_records_dropped_total",
+                        "Call records given up on during a long outage (too many waiting).", MetricType::counter, {},
+                        [&records] { return std::vector<Sample>{{{}, static_cast<double>(records.dropped())}}; });
+}
 
 Result<std::string> public_base_url(const config::HostConfig& config) {
   if (!config.server.base_url.empty()) return config.server.base_url;
@@ -106,6 +130,10 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
   parts->timers = std::make_unique<ThreadedTimerService>();
   const auto record_ttl = std::chrono::seconds(config.agent.max_call_duration_seconds + 3600);
   parts->calls = std::make_unique<telephony::CallRepository>(providers.state, record_ttl);
+  parts->records = std::make_unique<telephony::RecordWriteBack>(*parts->calls);
+  parts->record_flusher = std::make_unique<PeriodicTask>(std::chrono::seconds(1), [records = parts->records.get()] {
+    if (records->waiting() > 0) (void)records->flush();
+  });
   parts->capacity = std::make_unique<telephony::CallCapacity>(
       static_cast<std::size_t>(config.server.max_calls), parts->time);
   if (!config.twilio.account_sid.empty() && !config.twilio.auth_token.empty()) {
@@ -122,7 +150,7 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
   services.llm = providers.llm;
   services.tts = providers.tts;
   services.events = std::make_shared<pipeline::EventPublisher>(providers.events);
-  services.calls = parts->calls.get();
+  services.records = parts->records.get();
   services.rest = parts->rest;
   services.phrases = std::make_shared<pipeline::PhraseCache>();
   std::map<PluginKind, std::string> plugin_names;
@@ -143,6 +171,7 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
     parts->call_metrics = std::make_unique<metrics::CallMetrics>(*metrics, std::move(names), pipeline::end_reason::all);
     services.metrics = parts->call_metrics.get();
     telephony::register_telephony_metrics(*metrics, parts->counters, *parts->capacity);
+    register_record_metrics(*metrics, *parts->records);
   }
   parts->pipeline_configured = providers.stt && providers.llm && providers.tts;
   if (!parts->pipeline_configured) {
@@ -199,16 +228,35 @@ void CallService::register_routes(Router& router) {
   });
 }
 
-void CallService::end_calls(std::chrono::milliseconds grace) {
-  if (!parts_ || !parts_->workers) return;
-  parts_->capacity->close_for_new_calls();
-  if (parts_->factory->live_calls() == 0) return;
-  spdlog::info("draining: asking {} live calls to end", parts_->factory->live_calls());
-  parts_->factory->end_all_calls(std::string(pipeline::end_reason::shutdown));
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  while (parts_->factory->live_calls() > 0 && std::chrono::steady_clock::now() < deadline) {
+namespace {
+
+// After the grace period, how long the remaining calls get to say the closing line and
+// hang up (a short line plays in a few seconds; this bounds a stuck one).
+constexpr auto kClosingLineAllowance = std::chrono::seconds(10);
+
+bool wait_for_no_calls(const pipeline::CallFactory& factory, std::chrono::steady_clock::time_point deadline) {
+  while (factory.live_calls() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  return factory.live_calls() == 0;
+}
+
+}  // namespace
+
+void CallService::end_calls(std::chrono::milliseconds grace) {
+  if (!parts_ || !parts_->workers) return;
+  // Readiness turns false and webhooks get the busy answer from here on.
+  parts_->capacity->close_for_new_calls();
+  const std::size_t live = parts_->factory->live_calls();
+  if (live == 0) return;
+  spdlog::info("draining: {} live calls may finish within {} ms", live, grace.count());
+  if (wait_for_no_calls(*parts_->factory, std::chrono::steady_clock::now() + grace)) {
+    spdlog::info("draining: every call finished");
+    return;
+  }
+  spdlog::info("draining: saying goodbye to the {} calls still running", parts_->factory->live_calls());
+  parts_->factory->end_all_calls(std::string(pipeline::end_reason::shutdown));
+  (void)wait_for_no_calls(*parts_->factory, std::chrono::steady_clock::now() + kClosingLineAllowance);
 }
 
 void CallService::stop() {
@@ -228,6 +276,13 @@ void CallService::stop() {
   parts_->workers->stop();
   parts_->blocking->stop();
   parts_->workers.reset();
+  // Records still waiting for the state store get one last try.
+  parts_->record_flusher->stop();
+  if (parts_->records->waiting() > 0) (void)parts_->records->flush();
+  if (const auto left = parts_->records->waiting(); left > 0) {
+    spdlog::error("{} call records could not be written: the state store is still unavailable "
+                  "(the transcripts went to the event sinks)", left);
+  }
 }
 
 std::size_t CallService::live_calls() const { return parts_->factory->live_calls(); }

@@ -1039,12 +1039,9 @@ void Call::publish(std::string_view type, const nlohmann::json& payload) const {
 }
 
 void Call::save_record_async() {
-  if (services_.calls == nullptr) return;
-  services_.blocking->post([calls = services_.calls, record = record_] {
-    if (const Status saved = calls->save(record); !saved) {
-      spdlog::warn("[call {}] cannot save the call record: {}", record.conversation_id, saved.message());
-    }
-  });
+  if (services_.records == nullptr) return;
+  // A failed save waits in the write-back (logged there once per outage): the call goes on.
+  services_.blocking->post([records = services_.records, record = record_] { (void)records->save_or_keep(record); });
 }
 
 std::int64_t Call::since_start_ms(host::TimePoint when) const {
@@ -1097,6 +1094,9 @@ void Call::add_turn(std::string_view speaker, const std::string& text, const std
   spdlog::debug("[call {}] {}: {}{}", record_.conversation_id, speaker, text, interrupted ? " (interrupted)" : "");
   publish(event_type::transcript_message, turn);
   turns_.push_back(std::move(turn));
+  // GET /call/{id} shows the conversation as it goes, from any host.
+  record_.turns = turns_;
+  save_record_async();
 }
 
 }  // namespace callagent::pipeline

@@ -45,6 +45,7 @@
 #include "host/runtime/timer_service.h"
 #include "host/telephony/call_record.h"
 #include "host/telephony/call_repository.h"
+#include "host/telephony/record_write_back.h"
 #include "host/telephony/media_stream_port.h"
 #include "host/twilio/rest_client.h"
 
@@ -63,7 +64,8 @@ struct CallServices {
   std::shared_ptr<LlmProvider> llm;
   std::shared_ptr<TtsProvider> tts;
   std::shared_ptr<const EventPublisher> events;
-  const telephony::CallRepository* calls = nullptr;     // null: records are not kept
+  // Saves the call's record, keeping it in memory while the state store is down.
+  telephony::RecordWriteBack* records = nullptr;        // null: records are not kept
   std::shared_ptr<const twilio::TwilioRestClient> rest;  // null: transfer_call unavailable
   std::shared_ptr<PhraseCache> phrases;
   SessionLoggerFactory session_logger;

@@ -2,6 +2,7 @@
 // the webhook may land on one host and the Media Stream on another, and any host answers
 // GET /call/{id}. First two hosts side by side, then behind Debian's nginx as a
 // round-robin WebSocket load balancer, with no sticky sessions.
+#include <atomic>
 #include <future>
 #include <regex>
 #include <thread>
@@ -20,6 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::vector<std::string> kCallerLines = {"what are your opening hours", "goodbye"};
 
@@ -143,6 +145,85 @@ TEST(ScaleOutTest, CallsThroughNginxRoundRobinNeedNoStickySessions) {
   }
   EXPECT_GT(streams_on_a, 0);
   EXPECT_LT(streams_on_a, kConcurrentCalls + 1) << "every stream went to host A";
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+// Redis goes away in the middle of a call and comes back: the call carries on from memory,
+// a new call meanwhile hears the apology, and the call's record is written back once Redis
+// returns, so GET /call/{id} shows how it ended. The outage is logged once, its end once.
+TEST(ScaleOutTest, RedisRestartingMidCallLosesNothing) {
+  RedisServer redis;
+  TemporaryDirectory directory;
+  RunningHost host(directory, shared_state_config(directory, redis));
+
+  // The test stops Redis as soon as the greeting starts and restarts it once the agent has
+  // answered the caller's first turn: the greeting, that turn and the reply are all
+  // recorded while Redis is away.
+  std::atomic<int> agent_utterances_finished{0};
+  std::atomic<bool> greeted{false};
+  callsim::CallScript script;
+  script.wait_for_agent_audio(10s)
+      .wait_for_agent_quiet(400ms, 20s)
+      .play(tone(1000ms), "turn 1")
+      .wait_for_agent_audio(10s)
+      .wait_for_agent_quiet(400ms, 20s)
+      .silence(3000ms)  // Redis comes back here
+      .play(tone(800ms), "goodbye")
+      .wait_for_host_close(20s);
+  auto listener = [&](const callsim::CallEvent& event) {
+    if (event.kind == callsim::CallEventKind::agent_audio_started) greeted = true;
+    if (event.kind == callsim::CallEventKind::agent_audio_finished) ++agent_utterances_finished;
+  };
+  auto running = std::async(std::launch::async, [&] {
+    return callsim::SimulatedCall(host.call_settings(), std::move(script), listener).run();
+  });
+  for (int attempt = 0; attempt < 200 && !greeted; ++attempt) std::this_thread::sleep_for(25ms);
+  ASSERT_TRUE(greeted.load()) << host.output();
+  redis.stop();
+
+  // Meanwhile a new call cannot be recorded, so it hears the apology, not silence.
+  callsim::CallScript refused_script;
+  refused_script.hang_up();
+  const auto refused = callsim::SimulatedCall(host.call_settings(), std::move(refused_script)).run();
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.webhook_status, 200);
+  EXPECT_THAT(refused.webhook_body, HasSubstr("<Say"));
+
+  // The greeting, then the reply to turn 1, played to their ends during the outage.
+  for (int attempt = 0; attempt < 400 && agent_utterances_finished < 2; ++attempt) std::this_thread::sleep_for(25ms);
+  EXPECT_GE(agent_utterances_finished.load(), 2) << host.output();
+  redis.restart();
+
+  const auto report = running.get();
+  ASSERT_TRUE(report.ok) << report.error << "\n" << host.output();
+  ASSERT_TRUE(report.stream_close);
+  EXPECT_TRUE(report.stream_close->initiated_by_host) << "the call ended with the goodbye";
+
+  // The record reaches Redis once it is back (written back within a second or two).
+  std::string status;
+  for (int attempt = 0; attempt < 100 && status != "completed"; ++attempt) {
+    const auto answer = http_request(host.port(), "GET", "/call/" + report.conversation_id, "", kTestApiToken);
+    if (answer.status == 200) status = nlohmann::json::parse(answer.body).value("status", "");
+    if (status != "completed") std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(status, "completed") << host.output();
+  EXPECT_EQ(transcript_records(directory).size(), 1U) << "the transcript was written as usual";
+  const std::string output = host.output();
+  EXPECT_EQ(count_of(output, "state store unavailable ("), 1U) << output;
+  EXPECT_EQ(count_of(output, "state store available again"), 1U) << output;
+  EXPECT_EQ(count_of(output, "fail fast until it is back"), 1U) << "the plugin logs the outage once:\n" << output;
+  EXPECT_EQ(count_of(output, "reachable again after"), 1U) << output;
+  // And counted for monitoring.
+  const auto metrics = http_request(host.port(), "GET", "/metrics", "", kTestApiToken).body;
+  EXPECT_THAT(metrics, Not(HasSubstr("callagent_state_store_write_failures_total 0\n")));
+  EXPECT_THAT(metrics, Not(HasSubstr("callagent_call_records_written_back_total 0\n")));
+  EXPECT_THAT(metrics, HasSubstr("callagent_call_records_waiting 0\n"));
+  EXPECT_THAT(metrics, HasSubstr("callagent_webhooks_total{outcome=\"state_store_failed\"} 1\n"));
 }
 
 }  // namespace
