@@ -567,6 +567,48 @@ TEST(CallLatency, GreetingAndVoiceToVoicePerTurn) {
   EXPECT_EQ(latencies.turns[2].voice_to_voice, std::optional<std::chrono::microseconds>(700ms));
 }
 
+TEST(CallLatency, BargeInReactionIsOnsetToClear) {
+  const std::vector<CallEvent> events{
+      event_at(CallEventKind::start_sent, 0ms),
+      event_at(CallEventKind::agent_audio_started, 500ms),
+      event_at(CallEventKind::caller_turn_started, 1000ms, 1),  // over the agent: a barge-in
+      event_at(CallEventKind::clear_received, 1120ms),
+      event_at(CallEventKind::agent_audio_finished, 1121ms),
+      event_at(CallEventKind::caller_turn_ended, 2000ms, 1),
+      event_at(CallEventKind::agent_audio_started, 2700ms),
+      event_at(CallEventKind::agent_audio_finished, 3500ms),
+      event_at(CallEventKind::caller_turn_started, 4500ms, 2),  // agent quiet: not a barge-in
+      event_at(CallEventKind::caller_turn_ended, 5500ms, 2),
+  };
+  const CallLatencies latencies = compute_latencies(events);
+  ASSERT_EQ(latencies.turns.size(), 2U);
+  EXPECT_TRUE(latencies.turns[0].started_during_agent_audio);
+  EXPECT_EQ(latencies.turns[0].barge_in_clear, std::optional<std::chrono::microseconds>(120ms));
+  EXPECT_FALSE(latencies.turns[1].started_during_agent_audio);
+  EXPECT_FALSE(latencies.turns[1].barge_in_clear.has_value());
+  EXPECT_TRUE(latencies.underruns.empty());
+}
+
+TEST(CallLatency, UnderrunIsAGapInsideOneReply) {
+  const std::vector<CallEvent> events{
+      event_at(CallEventKind::start_sent, 0ms),
+      event_at(CallEventKind::agent_audio_started, 100ms),
+      event_at(CallEventKind::agent_audio_finished, 900ms),
+      event_at(CallEventKind::agent_audio_started, 1030ms),  // same reply, 130 ms dry
+      event_at(CallEventKind::agent_audio_finished, 2000ms),
+      event_at(CallEventKind::caller_turn_started, 3000ms, 1),  // a new turn: not a gap
+      event_at(CallEventKind::caller_turn_ended, 4000ms, 1),
+      event_at(CallEventKind::agent_audio_started, 4700ms),
+      event_at(CallEventKind::clear_received, 5000ms),
+      event_at(CallEventKind::agent_audio_finished, 5000ms),
+      event_at(CallEventKind::agent_audio_started, 5100ms),  // after a clear: not a gap
+  };
+  const CallLatencies latencies = compute_latencies(events);
+  ASSERT_EQ(latencies.underruns.size(), 1U);
+  EXPECT_EQ(latencies.underruns[0].at, std::chrono::microseconds(900ms));
+  EXPECT_EQ(latencies.underruns[0].duration, std::chrono::microseconds(130ms));
+}
+
 TEST(CallLatency, NearestRankPercentiles) {
   std::vector<double> samples;
   for (int value = 100; value >= 1; --value) samples.push_back(value);

@@ -1,0 +1,45 @@
+// The benchmark's command line: how many calls, for how long, the mock vendors' delays,
+// where the host binary is, and where the report goes.
+//
+// Threading: parsed once on the main thread; a plain value afterwards.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace callagent::bench {
+
+struct BenchOptions {
+  int calls = 10;                    // concurrent simulated calls (slots kept busy)
+  double duration_seconds = 30;      // from the first call dialled to the hang-up of all
+  double ramp_seconds = -1;          // calls start spread over this; < 0: min(10, calls × 20 ms)
+  int endpointing_ms = 300;          // fake Deepgram: quiet after speech before speech_final
+  int llm_first_token_ms = 250;      // fake OpenAI: delay before the first SSE chunk
+  double llm_tokens_per_second = 0;  // fake OpenAI: pacing after the first token; 0: none
+  int tts_first_audio_ms = 120;      // fake ElevenLabs: delay before the first audio byte
+  int tts_ms_per_character = 40;     // fake ElevenLabs: reply length per character of text
+  int turns_per_call = 4;            // caller turns in one call before it hangs up
+  int barge_in_every = 3;            // every Nth turn barges in over the agent; 0: never
+  int caller_utterance_ms = 1200;    // length of each caller "speech" (a tone)
+  std::string interrupt_sensitivity = "high";  // the host's agent.interrupt_sensitivity
+  int http_threads = 16;             // server.http_threads (the host adds max_calls to it)
+  int worker_threads = 0;            // server.worker_threads; 0: one per core
+  bool turn_metrics = true;          // events_jsonfile write_events: per-stage host timings
+  std::string host_binary;           // default: callagent beside the bench binary
+  std::string plugin_dir;            // default: <bin>/../lib/callagent/plugins
+  std::string work_dir;              // config, host log, transcripts; default: a temp dir
+  bool keep_work_dir = false;
+  std::string json_path;             // write the JSON report here
+  std::string label;                 // free text copied into the report
+};
+
+struct ParsedBenchOptions {
+  std::optional<BenchOptions> options;  // empty: exit with exit_code after printing message
+  int exit_code = 0;
+  std::string message;
+};
+
+// `self_path`: the bench binary's own path (argv[0] resolved), for the defaults.
+ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const std::string& self_path);
+
+}  // namespace callagent::bench
