@@ -73,6 +73,9 @@ struct Call::TurnMetrics {
       first_sentence, tts_request, tts_first_audio, first_frame_sent, first_mark_back;
   bool published = false;
   bool observed = false;  // fed to the latency histograms
+  // The turn ended (on the STT's word) before the VAD placed the end of speech: the VAD's
+  // answer, arriving a moment later, replaces the estimate.
+  bool caller_speech_end_estimated = false;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -277,6 +280,12 @@ void Call::post(std::function<void(Call&)> task) {
   });
 }
 
+void Call::dispatch(std::function<void(Call&)> task) {
+  strand_->dispatch([self = shared_from_this(), task = std::move(task)] {
+    if (!self->finished_) task(*self);
+  });
+}
+
 host::TimerId Call::schedule_at(host::TimePoint deadline, host::Task task) {
   std::weak_ptr<Call> weak = weak_from_this();
   return services_.timers->schedule_at(deadline, strand_, [weak, task = std::move(task)] {
@@ -300,7 +309,8 @@ void Call::cancel_timer(std::optional<host::TimerId>& timer) {
 // MediaStreamReceiver (connection thread → strand).
 
 void Call::on_caller_audio(std::int64_t stream_offset_ms, std::vector<std::uint8_t> mulaw_audio) {
-  post([stream_offset_ms, audio = std::move(mulaw_audio), received_at = now()](Call& call) {
+  // Inline on the stream's reader thread when the call is idle: no worker wake-up per frame.
+  dispatch([stream_offset_ms, audio = std::move(mulaw_audio), received_at = now()](Call& call) {
     call.handle_caller_audio(stream_offset_ms, audio, received_at);
   });
 }
@@ -366,7 +376,14 @@ void Call::handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<
   if (vad_event == VadEvent::speech_started) {
     handle_speech_started(received_at);
   } else if (vad_event == VadEvent::speech_ended) {
-    caller_->speech_end_at = services_.timers->time().now() - std::chrono::milliseconds(vad_.silence_ms());
+    const auto speech_end = services_.timers->time().now() - std::chrono::milliseconds(vad_.silence_ms());
+    if (caller_->heard_speech) {
+      caller_->speech_end_at = speech_end;
+    } else if (metrics_ && metrics_->caller_speech_end_estimated && !metrics_->observed && !metrics_->published) {
+      // The end of the speech of the turn that already ended, not of the next one.
+      metrics_->caller_speech_end = speech_end;
+      metrics_->caller_speech_end_estimated = false;
+    }
   }
   maybe_end_turn_on_silence();
 }
@@ -451,6 +468,7 @@ void Call::end_caller_turn(std::string_view trigger) {
   metrics_ = std::make_unique<TurnMetrics>();
   metrics_->turn = ++turn_number_;
   metrics_->caller_speech_end = caller_->speech_end_at.value_or(now);
+  metrics_->caller_speech_end_estimated = !caller_->speech_end_at.has_value();
   metrics_->stt_final = caller_->stt_final_at.value_or(now);
   const std::string started_at = caller_->started_at.empty() ? telephony::iso8601_now() : caller_->started_at;
   *caller_ = CallerTurn{};

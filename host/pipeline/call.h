@@ -129,6 +129,9 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
 
   // Posting and timers: tasks run on the strand while the call exists.
   void post(std::function<void(Call&)> task);
+  // Runs at once on the calling thread when the strand is idle (Strand::dispatch): for the
+  // Media Stream reader's frames only.
+  void dispatch(std::function<void(Call&)> task);
   host::TimerId schedule_after(std::chrono::milliseconds delay, std::function<void(Call&)> task);
   host::TimerId schedule_at(host::TimePoint deadline, host::Task task);
   void cancel_timer(std::optional<host::TimerId>& timer);

@@ -23,6 +23,16 @@ void Strand::post(Task task) {
   if (schedule) executor_.post([self = shared_from_this()] { self->drain(); });
 }
 
+void Strand::dispatch(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+    if (scheduled_) return;  // running or queued elsewhere: it will get to this task
+    scheduled_ = true;
+  }
+  drain();  // the strand was idle: nothing else runs its tasks until drain() lets go
+}
+
 bool Strand::running_in_this_thread() const noexcept { return current_strand == this; }
 
 std::size_t Strand::queued() const {

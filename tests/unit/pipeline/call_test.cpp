@@ -452,6 +452,43 @@ TEST_F(CallTest, TurnMetricsCarryEveryStage) {
   }
 }
 
+// The STT often ends the turn (speech_final) before the host's VAD has seen its 400 ms of
+// quiet. The speech end the metrics use must still be where the caller stopped speaking —
+// not "now", and not leak into the next turn when the VAD catches up.
+TEST_F(CallTest, CallerSpeechEndIsWhereTheSpeechStoppedEvenWhenTheSttEndsTheTurnFirst) {
+  start_call();
+  play_to_end();
+  auto frame = [](bool loud) {
+    std::vector<std::uint8_t> audio(160, 0xFF);  // μ-law silence
+    if (loud) {
+      for (std::size_t index = 0; index < audio.size(); ++index) audio[index] = (index / 10) % 2 ? 0x10 : 0x90;
+    }
+    return audio;
+  };
+  std::int64_t offset_ms = 0;
+  auto send = [&](bool loud, std::chrono::milliseconds duration) {
+    for (auto elapsed = 0ms; elapsed < duration; elapsed += 20ms) {
+      call->on_caller_audio(offset_ms, frame(loud));
+      offset_ms += 20;
+      timers.advance(20ms);
+    }
+  };
+  send(false, 400ms);
+  send(true, 1000ms);
+  send(false, 100ms);
+  caller_says("hello there");  // the STT's speech_final, 100 ms into the quiet
+  send(false, 600ms);          // the VAD declares the end of speech meanwhile
+  play_to_end();
+  const auto metrics = sink->events_of_type("turn.metrics");
+  ASSERT_EQ(metrics.size(), 1U);
+  const auto payload = nlohmann::json::parse(metrics[0].payload_json);
+  const auto speech_end_ms = payload["caller_speech_end_ms"].get<std::int64_t>();
+  const auto stt_final_ms = payload["stt_final_ms"].get<std::int64_t>();
+  EXPECT_LT(speech_end_ms, stt_final_ms) << payload.dump();
+  EXPECT_GE(stt_final_ms - speech_end_ms, 80) << "the speech ended ~100 ms before the STT's final";
+  EXPECT_LE(stt_final_ms - speech_end_ms, 140) << payload.dump();
+}
+
 TEST_F(CallTest, SecondCallGetsTheGreetingFromTheCache) {
   start_call();
   play_to_end();

@@ -61,6 +61,44 @@ TEST(StrandTest, KnowsWhenItIsRunning) {
   EXPECT_TRUE(inside);
 }
 
+TEST(StrandTest, DispatchRunsAtOnceOnTheCallingThreadWhenIdle) {
+  QueueExecutor executor;
+  auto strand = std::make_shared<Strand>(executor);
+  std::thread::id ran_on;
+  bool inside = false;
+  strand->dispatch([&] {
+    ran_on = std::this_thread::get_id();
+    inside = strand->running_in_this_thread();
+  });
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_TRUE(inside);
+  EXPECT_TRUE(executor.tasks.empty()) << "no worker was needed";
+  EXPECT_EQ(strand->queued(), 0U);
+}
+
+TEST(StrandTest, DispatchQueuesBehindWorkAlreadyWaiting) {
+  QueueExecutor executor;
+  auto strand = std::make_shared<Strand>(executor);
+  std::vector<int> order;
+  strand->post([&order] { order.push_back(1); });
+  strand->dispatch([&order] { order.push_back(2); });
+  EXPECT_TRUE(order.empty()) << "a drain is already scheduled: dispatch must not overtake it";
+  executor.run_all();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST(StrandTest, DispatchFromInsideATaskKeepsOrder) {
+  QueueExecutor executor;
+  auto strand = std::make_shared<Strand>(executor);
+  std::vector<int> order;
+  strand->dispatch([&] {
+    strand->dispatch([&order] { order.push_back(2); });
+    order.push_back(1);
+  });
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  EXPECT_TRUE(executor.tasks.empty());
+}
+
 TEST(StrandTest, SurvivesAThrowingTaskAndRunsTheNext) {
   QueueExecutor executor;
   auto strand = std::make_shared<Strand>(executor);
