@@ -19,7 +19,9 @@ std::string nginx_config(const std::string& prefix, std::uint16_t port,
   std::ostringstream config;
   config << "worker_processes 1;\n"
          << "pid " << prefix << "/nginx.pid;\n"
-         << "error_log " << prefix << "/error.log warn;\n"
+         // stderr, which the workers inherit: they run as nobody when root starts nginx and
+         // could not write a log file the master created.
+         << "error_log stderr warn;\n"
          // Root starts its workers as nobody; they only proxy, nothing to read or write.
          << "events { worker_connections 1024; }\n"
          << "http {\n"
@@ -30,7 +32,11 @@ std::string nginx_config(const std::string& prefix, std::uint16_t port,
          << "  uwsgi_temp_path " << prefix << "/uwsgi;\n"
          << "  scgi_temp_path " << prefix << "/scgi;\n"
          << "  upstream callagent_hosts {\n";
-  for (const auto upstream : upstream_ports) config << "    server 127.0.0.1:" << upstream << ";\n";
+  // max_fails=0: one failed attempt must not take a host out of the rotation for the rest
+  // of a test that checks the rotation itself.
+  for (const auto upstream : upstream_ports) {
+    config << "    server 127.0.0.1:" << upstream << " max_fails=0;\n";
+  }
   config << "    keepalive 16;\n"
          << "  }\n"
          << "  map $http_upgrade $callagent_connection { default upgrade; '' ''; }\n"
@@ -85,11 +91,6 @@ NginxProxy::~NginxProxy() {
   if (!process_->wait_for_exit(5s)) process_->send_signal(SIGKILL);
 }
 
-std::string NginxProxy::error_log() const {
-  std::ifstream file(directory_.path() + "/error.log");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+std::string NginxProxy::error_log() const { return process_->output(); }
 
 }  // namespace callagent::testing

@@ -30,7 +30,7 @@ class NginxProxy {
 
   std::uint16_t port() const noexcept { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  // nginx's error log (its access log is off).
+  // nginx's error log (to its stderr; the access log is off).
   std::string error_log() const;
 
  private:

@@ -35,17 +35,6 @@ nlohmann::json shared_state_config(const TemporaryDirectory& directory, const Re
   return config;
 }
 
-callsim::CallScript greeting_turn_goodbye() {
-  callsim::CallScript script;
-  script.wait_for_agent_audio(10s)
-      .wait_for_agent_quiet(400ms, 20s)
-      .play(tone(1000ms), "turn 1")
-      .wait_for_agent_audio(10s)
-      .wait_for_agent_quiet(400ms, 20s)
-      .play(tone(800ms), "goodbye")
-      .wait_for_host_close(20s);
-  return script;
-}
 
 bool took_webhook(const RunningHost& host, const std::string& call_sid) {
   return host.output().find("call " + call_sid + " inbound") != std::string::npos;
@@ -54,10 +43,20 @@ bool served_stream(const RunningHost& host, const std::string& call_sid) {
   return std::regex_search(host.output(), std::regex("stream MZ\\w+ started for call " + call_sid));
 }
 
-nlohmann::json call_record_from(std::uint16_t port, const std::string& conversation_id) {
-  const auto answer = http_request(port, "GET", "/call/" + conversation_id, "", kTestApiToken);
-  EXPECT_EQ(answer.status, 200) << answer.body;
-  return nlohmann::json::parse(answer.body, nullptr, false);
+// The call's record as `port` answers for it, once its status is `status`: the last write
+// happens on the host's blocking pool just after the stream closes. Whatever it is after 5 s.
+nlohmann::json call_record_from(std::uint16_t port, const std::string& conversation_id,
+                                const std::string& status = "completed") {
+  nlohmann::json record;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const auto answer = http_request(port, "GET", "/call/" + conversation_id, "", kTestApiToken);
+    record = nlohmann::json::parse(answer.body, nullptr, false);
+    if (answer.status == 200 && record.is_object() && record.value("status", "") == status) return record;
+    std::this_thread::sleep_for(50ms);
+  }
+  ADD_FAILURE() << "GET /call/" << conversation_id << " on port " << port << " never showed status " << status
+                << ": " << record.dump();
+  return record;
 }
 
 TEST(ScaleOutTest, WebhookOnOneHostStreamOnAnotherSharingRedis) {
@@ -83,11 +82,7 @@ TEST(ScaleOutTest, WebhookOnOneHostStreamOnAnotherSharingRedis) {
   EXPECT_TRUE(report.stream_close->initiated_by_host) << "B hung up after the goodbye";
 
   // B, which served the call, wrote its transcript.
-  std::vector<nlohmann::json> records;
-  for (int attempt = 0; attempt < 100 && records.empty(); ++attempt) {
-    records = transcript_records(directory_b);
-    if (records.empty()) std::this_thread::sleep_for(50ms);
-  }
+  const auto records = wait_for_transcripts(directory_b, 1);
   ASSERT_EQ(records.size(), 1U);
   EXPECT_EQ(records[0]["conversation_id"], report.conversation_id);
   EXPECT_TRUE(transcript_records(directory_a).empty());
@@ -205,14 +200,9 @@ TEST(ScaleOutTest, RedisRestartingMidCallLosesNothing) {
   EXPECT_TRUE(report.stream_close->initiated_by_host) << "the call ended with the goodbye";
 
   // The record reaches Redis once it is back (written back within a second or two).
-  std::string status;
-  for (int attempt = 0; attempt < 100 && status != "completed"; ++attempt) {
-    const auto answer = http_request(host.port(), "GET", "/call/" + report.conversation_id, "", kTestApiToken);
-    if (answer.status == 200) status = nlohmann::json::parse(answer.body).value("status", "");
-    if (status != "completed") std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_EQ(status, "completed") << host.output();
-  EXPECT_EQ(transcript_records(directory).size(), 1U) << "the transcript was written as usual";
+  EXPECT_EQ(call_record_from(host.port(), report.conversation_id).value("status", ""), "completed")
+      << host.output();
+  EXPECT_EQ(wait_for_transcripts(directory, 1).size(), 1U) << "the transcript was written as usual";
   const std::string output = host.output();
   EXPECT_EQ(count_of(output, "state store unavailable ("), 1U) << output;
   EXPECT_EQ(count_of(output, "state store available again"), 1U) << output;

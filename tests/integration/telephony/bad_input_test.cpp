@@ -79,15 +79,7 @@ class BadInputTest : public ::testing::Test {
 
 TEST_F(BadInputTest, EveryBadInputGetsItsOwnAnswerWhileAnotherCallKeepsWorking) {
   // A good call runs the whole time.
-  callsim::CallScript script;
-  script.wait_for_agent_audio(10s)
-      .wait_for_agent_quiet(400ms, 20s)
-      .play(tone(1000ms), "hello")
-      .wait_for_agent_audio(10s)
-      .wait_for_agent_quiet(400ms, 20s)
-      .play(tone(600ms), "goodbye")
-      .wait_for_host_close(20s);
-  callsim::SimulatedCall good_call(host.call_settings(), std::move(script));
+  callsim::SimulatedCall good_call(host.call_settings(), greeting_turn_goodbye(1000ms, 600ms));
   auto good_report = std::async(std::launch::async, [&] { return good_call.run(); });
 
   // Webhook signature: wrong → 403, missing → 400.

@@ -40,11 +40,7 @@ TEST(CallFlowTest, MultiTurnCallWithBargeInEndsOnGoodbyeAndWritesTheTranscript) 
   EXPECT_TRUE(report.stream_close->initiated_by_host) << "the host hung up after the goodbye";
 
   // The transcript is written when the call ends; give the writer a moment.
-  std::vector<nlohmann::json> records;
-  for (int attempt = 0; attempt < 100 && records.empty(); ++attempt) {
-    records = transcript_records(directory);
-    if (records.empty()) std::this_thread::sleep_for(50ms);
-  }
+  const auto records = wait_for_transcripts(directory, 1);
   ASSERT_EQ(records.size(), 1U);
   const auto& record = records[0];
   EXPECT_EQ(record["conversation_id"], report.conversation_id);

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -119,6 +120,30 @@ std::vector<nlohmann::json> transcript_records(const TemporaryDirectory& directo
     records.push_back(nlohmann::json::parse(file));
   }
   return records;
+}
+
+std::vector<nlohmann::json> wait_for_transcripts(const TemporaryDirectory& directory, std::size_t count,
+                                                 std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto records = transcript_records(directory);
+  while (records.size() < count && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    records = transcript_records(directory);
+  }
+  return records;
+}
+
+callsim::CallScript greeting_turn_goodbye(std::chrono::milliseconds turn, std::chrono::milliseconds goodbye) {
+  using namespace std::chrono_literals;
+  callsim::CallScript script;
+  script.wait_for_agent_audio(10s)
+      .wait_for_agent_quiet(400ms, 20s)
+      .play(tone(turn), "turn 1")
+      .wait_for_agent_audio(10s)
+      .wait_for_agent_quiet(400ms, 20s)
+      .play(tone(goodbye), "goodbye")
+      .wait_for_host_close(20s);
+  return script;
 }
 
 }  // namespace callagent::testing

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.h"
+#include "tools/call-sim/call_script.h"
 #include "tools/call-sim/simulated_call.h"
 
 namespace callagent::testing {
@@ -62,5 +63,14 @@ nlohmann::json fake_pipeline_config(const TemporaryDirectory& directory,
 
 // Every transcript record the events_jsonfile plugin wrote under `<directory>/transcripts`.
 std::vector<nlohmann::json> transcript_records(const TemporaryDirectory& directory);
+// The same, once there are at least `count` (the writer runs just after a call ends);
+// whatever is there when `timeout` passes.
+std::vector<nlohmann::json> wait_for_transcripts(const TemporaryDirectory& directory, std::size_t count,
+                                                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// The plainest whole call: hear the greeting, say one thing (`turn` of tone), hear the
+// answer, say goodbye (`goodbye` of tone; the fake STT's last line), wait for the hang-up.
+callsim::CallScript greeting_turn_goodbye(std::chrono::milliseconds turn = std::chrono::milliseconds(1000),
+                                          std::chrono::milliseconds goodbye = std::chrono::milliseconds(800));
 
 }  // namespace callagent::testing

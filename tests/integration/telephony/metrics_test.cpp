@@ -88,15 +88,7 @@ TEST(MetricsTest, MetricsNamesArePresentAndMoveWithARealCall) {
   EXPECT_GT(value(before, "process_resident_memory_bytes"), 0);
   EXPECT_GE(value(before, "process_cpu_seconds_total"), 0);
 
-  callsim::CallScript script;
-  script.wait_for_agent_audio(10s)
-      .wait_for_agent_quiet(400ms, 20s)
-      .play(tone(1200ms), "turn 1")
-      .wait_for_agent_audio(10s)
-      .wait_for_agent_quiet(400ms, 20s)
-      .play(tone(800ms), "goodbye")
-      .wait_for_host_close(20s);
-  callsim::SimulatedCall call(host.call_settings(), std::move(script));
+  callsim::SimulatedCall call(host.call_settings(), greeting_turn_goodbye(1200ms, 800ms));
   const auto report = call.run();
   ASSERT_TRUE(report.ok) << report.error << "\nhost output:\n" << host.output();
 

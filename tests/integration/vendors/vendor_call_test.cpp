@@ -26,11 +26,7 @@ constexpr const char* kGreeting = "Hello, how can I help?";
 constexpr const char* kApology = "Sorry, I'm having trouble right now. Please call again later.";
 
 nlohmann::json wait_for_one_transcript(const TemporaryDirectory& directory) {
-  std::vector<nlohmann::json> records;
-  for (int attempt = 0; attempt < 100 && records.empty(); ++attempt) {
-    records = transcript_records(directory);
-    if (records.empty()) std::this_thread::sleep_for(50ms);
-  }
+  const auto records = wait_for_transcripts(directory, 1);
   if (records.size() != 1) {
     ADD_FAILURE() << "expected one transcript, found " << records.size();
     return nlohmann::json::object();
