@@ -43,6 +43,7 @@ MediaStreamConnection::MediaStreamConnection(Poco::Net::WebSocket socket, CallRe
       time_(time),
       limits_(limits),
       bad_frames_(limits.max_bad_frames_per_window, limits.bad_frame_window),
+      message_rate_(limits.max_messages_per_second, limits.max_message_burst),
       log_prefix_(fmt::format("[twilio call={}]", record_.conversation_id)) {}
 
 void MediaStreamConnection::run() {
@@ -79,7 +80,10 @@ void MediaStreamConnection::run() {
       if (opcode == WebSocket::FRAME_OP_PONG) continue;
       ++counters_.frames_received;
       bool keep_reading = true;
-      if (opcode != WebSocket::FRAME_OP_TEXT || (flags & WebSocket::FRAME_FLAG_FIN) == 0) {
+      if (!message_rate_.allow(time_.now())) {
+        keep_reading = handle_bad_frame(kTooFastFrameSlot, "too_fast",
+                                        fmt::format("more than {} messages a second", limits_.max_messages_per_second));
+      } else if (opcode != WebSocket::FRAME_OP_TEXT || (flags & WebSocket::FRAME_FLAG_FIN) == 0) {
         keep_reading = handle_bad_frame(static_cast<std::size_t>(twilio::FrameProblem::not_json),
                                         "not_json", "binary or fragmented frame (Twilio sends whole text frames)");
       } else if (frame.size() > limits_.max_frame_bytes) {

@@ -24,6 +24,7 @@
 #include "host/telephony/call_record.h"
 #include "host/telephony/media_gap_filler.h"
 #include "host/telephony/media_stream_port.h"
+#include "host/telephony/message_rate_limit.h"
 #include "host/telephony/telephony_counters.h"
 
 namespace callagent::telephony {
@@ -38,6 +39,10 @@ struct MediaStreamLimits {
   std::chrono::milliseconds receive_timeout{30000};
   std::size_t max_bad_frames_per_window = 50;
   std::chrono::milliseconds bad_frame_window{10000};
+  // Messages a second, and how many may come at once (Twilio: 50 a second, bunched by
+  // jitter). Beyond it each message is dropped as a bad frame ("too_fast").
+  double max_messages_per_second = 200;
+  std::size_t max_message_burst = 500;
 };
 
 class MediaStreamConnection final : public MediaStreamSender,
@@ -72,6 +77,7 @@ class MediaStreamConnection final : public MediaStreamSender,
   const host::TimeSource& time_;
   MediaStreamLimits limits_;
   BadFramePolicy bad_frames_;
+  MessageRateLimit message_rate_;
   MediaGapFiller gap_filler_;
   std::string log_prefix_;
 

@@ -20,12 +20,14 @@ struct TelephonyCounters {
   std::atomic<std::uint64_t> streams_refused{0};
   std::atomic<std::uint64_t> frames_received{0};
   std::atomic<std::uint64_t> frames_sent{0};
-  // Indexed by twilio::FrameProblem, plus one slot for oversized frames.
-  std::array<std::atomic<std::uint64_t>, 6> bad_frames{};
+  // Indexed by twilio::FrameProblem, plus slots for oversized frames and frames over the
+  // message rate.
+  std::array<std::atomic<std::uint64_t>, 7> bad_frames{};
   std::atomic<std::uint64_t> streams_closed_for_garbage{0};
   std::atomic<std::uint64_t> silence_filled_ms{0};
 };
 
 inline constexpr std::size_t kOversizedFrameSlot = 5;
+inline constexpr std::size_t kTooFastFrameSlot = 6;
 
 }  // namespace callagent::telephony

@@ -62,6 +62,7 @@ void register_telephony_metrics(metrics::Registry& registry, const TelephonyCoun
                             &counters.bad_frames[static_cast<std::size_t>(problem)]);
   }
   bad_frames.emplace_back("too_large", &counters.bad_frames[kOversizedFrameSlot]);
+  bad_frames.emplace_back("too_fast", &counters.bad_frames[kTooFastFrameSlot]);
   registry.add_callback("callagent_websocket_bad_frames_total",
                         "Media Stream frames dropped as bad, by problem.", MetricType::counter, {"problem"},
                         labelled(std::move(bad_frames)));

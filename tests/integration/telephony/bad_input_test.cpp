@@ -19,6 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class BadInputTest : public ::testing::Test {
  protected:
@@ -126,6 +127,30 @@ TEST_F(BadInputTest, EveryBadInputGetsItsOwnAnswerWhileAnotherCallKeepsWorking) 
   const auto report = good_report.get();
   EXPECT_TRUE(report.ok) << report.error << "\n" << host.output();
   EXPECT_THAT(host.output(), HasSubstr("too many bad frames"));
+}
+
+// Valid media frames, but far faster than Twilio's 50 a second: dropped over the rate,
+// counted as "too_fast", and a sustained flood closes that stream with 1008.
+TEST_F(BadInputTest, AFloodOfValidFramesIsCutToTheRateAndThenClosed) {
+  auto opened = connect(pending_stream_url(), kTestAuthToken);
+  ASSERT_TRUE(opened) << opened.status().message();
+  auto& stream = *opened.value().client;
+  start_stream(stream);
+  auto closed = opened.value().closed->get_future();
+  twilio::MediaMessage media;
+  media.track = "inbound";
+  media.payload = std::vector<std::uint8_t>(160, 0xFF);
+  for (int frame = 0; frame < 5000 && stream.is_open(); ++frame) {
+    media.sequence_number = static_cast<std::uint64_t>(frame) + 2;
+    media.chunk = static_cast<std::uint64_t>(frame) + 1;
+    media.timestamp_ms = static_cast<std::int64_t>(frame) * 20;
+    (void)stream.send_text(twilio::serialize_inbound_media("MZ0123456789abcdef0123456789abcdef", media));
+  }
+  ASSERT_EQ(closed.wait_for(10s), std::future_status::ready) << host.output();
+  EXPECT_EQ(closed.get().code, 1008);
+  EXPECT_THAT(host.output(), HasSubstr("too_fast"));
+  const auto metrics = http_request(host.port(), "GET", "/metrics", "", kTestApiToken).body;
+  EXPECT_THAT(metrics, Not(HasSubstr("callagent_websocket_bad_frames_total{problem=\"too_fast\"} 0\n")));
 }
 
 }  // namespace
