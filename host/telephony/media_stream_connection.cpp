@@ -1,5 +1,7 @@
 #include "host/telephony/media_stream_connection.h"
 
+#include <utility>
+
 #include <Poco/Buffer.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/WebSocket.h>
@@ -121,7 +123,9 @@ void MediaStreamConnection::run() {
     std::lock_guard lock(send_mutex_);
     send_closed_ = true;
   }
-  if (receiver_) receiver_->on_stream_closed(end_reason);
+  // Let go of the call: it holds this connection (its sender) and this held it (the
+  // receiver), and neither would ever be freed, nor this socket's fd closed.
+  if (const auto receiver = std::exchange(receiver_, nullptr)) receiver->on_stream_closed(end_reason);
   spdlog::debug("{} stream finished: {}", log_prefix_, end_reason);
 }
 

@@ -37,7 +37,9 @@ nlohmann::json make_host_config(const BenchOptions& options, const VendorFarm& v
         {"tts",
          {{"plugin", "tts_elevenlabs"},
           {"config", {{"api_key", vendors.elevenlabs_api_key()}, {"base_url", vendors.elevenlabs_base_url()}}}}},
-        {"state", {{"plugin", "state_memory"}}},
+        {"state", options.state == "memory"
+                      ? nlohmann::json{{"plugin", "state_memory"}}
+                      : nlohmann::json{{"plugin", "state_redis"}, {"config", {{"url", options.state}}}}},
         {"events",
          {{{"plugin", "events_jsonfile"},
            {"config", {{"directory", transcripts_dir}, {"fsync", false}, {"write_events", options.turn_metrics}}}}}}}},

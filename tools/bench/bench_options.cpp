@@ -39,6 +39,8 @@ po::options_description describe_options() {
     ("http-threads", po::value<int>()->default_value(16), "the host's server.http_threads")
     ("worker-threads", po::value<int>()->default_value(0), "the host's server.worker_threads; 0: one per core")
     ("no-turn-metrics", po::bool_switch(), "do not ask events_jsonfile to write every event (turn.metrics)")
+    ("state", po::value<std::string>()->default_value("memory"), "the host's state store: memory (state_memory) or redis://HOST:PORT[/DB] (state_redis; start the server yourself)")
+    ("host-env", po::value<std::vector<std::string>>()->composing(), "NAME=VALUE in the host's environment (repeatable), e.g. MALLOC_ARENA_MAX=2")
     ("host-binary", po::value<std::string>(), "the callagent binary; default: beside this one")
     ("plugin-dir", po::value<std::string>(), "the plugin folder; default: <bin>/../lib/callagent/plugins")
     ("work-dir", po::value<std::string>(), "config, host log and transcripts go here; default: a temp dir")
@@ -85,6 +87,8 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
   options.http_threads = values["http-threads"].as<int>();
   options.worker_threads = values["worker-threads"].as<int>();
   options.turn_metrics = !values["no-turn-metrics"].as<bool>();
+  options.state = values["state"].as<std::string>();
+  if (values.count("host-env") > 0) options.host_env = values["host-env"].as<std::vector<std::string>>();
   options.keep_work_dir = values["keep-work-dir"].as<bool>();
   options.label = values["label"].as<std::string>();
   if (values.count("json") > 0) options.json_path = values["json"].as<std::string>();
@@ -106,6 +110,15 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
     error = "--interrupt-sensitivity is low or high";
   else if (options.endpointing_ms < 10 || options.llm_first_token_ms < 0 || options.tts_first_audio_ms < 0)
     error = "delays must be non-negative (endpointing at least 10 ms)";
+  else if (options.state != "memory" && options.state.rfind("redis://", 0) != 0)
+    error = "--state is memory or a redis://HOST:PORT URL";
+  else if (const auto bad = std::find_if(options.host_env.begin(), options.host_env.end(),
+                                         [](const std::string& entry) {
+                                           const auto equals = entry.find('=');
+                                           return equals == 0 || equals == std::string::npos;
+                                         });
+           bad != options.host_env.end())
+    error = "--host-env expects NAME=VALUE, got '" + *bad + "'";
   if (!error.empty()) {
     parsed.exit_code = 2;
     parsed.message = "bench: " + error;

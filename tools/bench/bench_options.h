@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace callagent::bench {
 
@@ -25,6 +26,8 @@ struct BenchOptions {
   int http_threads = 16;             // server.http_threads (the host adds max_calls to it)
   int worker_threads = 0;            // server.worker_threads; 0: one per core
   bool turn_metrics = true;          // events_jsonfile write_events: per-stage host timings
+  std::string state = "memory";      // the host's state store: "memory" or a redis://host:port[/db] URL
+  std::vector<std::string> host_env; // NAME=VALUE added to (or replacing in) the host's environment
   std::string host_binary;           // default: callagent beside the bench binary
   std::string plugin_dir;            // default: <bin>/../lib/callagent/plugins
   std::string work_dir;              // config, host log, transcripts; default: a temp dir

@@ -91,6 +91,8 @@ nlohmann::json report_json(const BenchReport& report) {
         {"http_threads", options.http_threads},
         {"worker_threads", options.worker_threads},
         {"turn_metrics", options.turn_metrics},
+        {"state", options.state},
+        {"host_env", options.host_env},
         {"vendor_shards",
          {{"deepgram", report.vendor_shards.deepgram},
           {"openai", report.vendor_shards.openai},

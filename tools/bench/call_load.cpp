@@ -1,5 +1,6 @@
 #include "tools/bench/call_load.h"
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <numbers>
@@ -23,6 +24,10 @@ constexpr milliseconds kAnswerTimeout{20000};
 constexpr milliseconds kQuietTimeout{30000};
 // Closer than this to the deadline a slot dials no new call.
 constexpr milliseconds kMinCallTime{3000};
+// A slot whose call failed waits this long before it dials again: a host refusing calls
+// (503, an apology TwiML) answers in a millisecond, and redialling at once turned one bad
+// second into a storm of 100 000 failed calls that also ate the machine's CPU.
+constexpr milliseconds kPauseAfterFailure{1000};
 
 double to_ms(std::chrono::microseconds value) { return static_cast<double>(value.count()) / 1000.0; }
 
@@ -134,6 +139,7 @@ LoadResults CallLoad::run(std::chrono::steady_clock::time_point deadline) {
         const callsim::CallReport report = call.run();
         --active_calls_;
         fold(report, std::chrono::duration<double>(Clock::now() - dialled_at).count());
+        if (!report.ok) std::this_thread::sleep_until(std::min(Clock::now() + kPauseAfterFailure, deadline));
       }
     });
   }

@@ -21,10 +21,12 @@ class HostProcess {
   HostProcess(const HostProcess&) = delete;
   HostProcess& operator=(const HostProcess&) = delete;
 
-  // Starts `binary arguments…` in `working_directory`, output appended to `log_path`.
+  // Starts `binary arguments…` in `working_directory`, output appended to `log_path`, with
+  // the bench's environment plus `extra_environment` (NAME=VALUE; replaces a NAME already set).
   // Empty on success, else why it could not start.
   std::string start(const std::string& binary, const std::vector<std::string>& arguments,
-                    const std::string& working_directory, const std::string& log_path);
+                    const std::string& working_directory, const std::string& log_path,
+                    const std::vector<std::string>& extra_environment = {});
   // Waits until the log contains `needle`; false on timeout or if the host exited.
   bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout);
   // SIGTERM, then waits up to `grace` and SIGKILLs. Returns the exit status if it exited.

@@ -106,7 +106,8 @@ int run(const BenchOptions& options) {
   HostProcess host;
   const std::string log_path = work_dir + "/host.log";
   if (const std::string error =
-          host.start(options.host_binary, {"--config", config_path, "--plugin-dir", options.plugin_dir}, work_dir, log_path);
+          host.start(options.host_binary, {"--config", config_path, "--plugin-dir", options.plugin_dir}, work_dir, log_path,
+                     options.host_env);
       !error.empty()) {
     std::cerr << "bench: " << error << "\n";
     return 2;

@@ -218,7 +218,11 @@ void MemoryStateStore::insert_new(std::string_view key, std::string_view value, 
 void MemoryStateStore::overwrite(Entries::iterator position, std::string_view value,
                                  TimePoint deadline) {
   Entry& entry = position->second;
-  entry.value.assign(value);  // the only step that may throw, before anything else changes
+  // A string of exactly the value's size: assign() would keep the old capacity, grown
+  // geometrically, and a call record rewritten after every turn would then hold up to
+  // twice its size for the whole TTL.
+  std::string stored(value);  // the only step that may throw, before anything else changes
+  entry.value.swap(stored);
   // Move the key's own node to its new deadline: no allocation, still one node per key.
   auto node = expiry_index_.extract(entry.expiry);
   node.key() = deadline;
