@@ -27,7 +27,7 @@ Status DeepgramSession::send_audio(const AudioChunk& chunk) noexcept {
   if (chunk.size_bytes == 0 || chunk.data == nullptr) return Status::ok();
   try {
     AudioFrame frame{std::vector<std::uint8_t>(chunk.data, chunk.data + chunk.size_bytes), chunk.stream_offset_ms};
-    if (worker_->backlog().push(std::move(frame)) > 0 && !warned_overflow_) {
+    if (worker_->queue_audio(std::move(frame)) > 0 && !warned_overflow_) {
       warned_overflow_ = true;
       worker_->gate().log(LogLevel::warn, "Deepgram is unreachable: dropping the oldest buffered audio (10 s kept)");
     }

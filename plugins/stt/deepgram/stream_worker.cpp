@@ -7,6 +7,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 
+#include "event_wait.h"
 #include "server_messages.h"
 
 namespace callagent::plugins::deepgram {
@@ -18,8 +19,6 @@ using std::chrono::milliseconds;
 constexpr std::string_view kKeepAlive = R"({"type":"KeepAlive"})";
 constexpr std::string_view kFinalize = R"({"type":"Finalize"})";
 constexpr std::string_view kCloseStream = R"({"type":"CloseStream"})";
-// Short, so queued audio leaves within a frame's time of arriving.
-constexpr auto kPollInterval = milliseconds(10);
 // A connection that lasted this long (or delivered a message) counts as good: the next
 // failure starts the attempt count again.
 constexpr auto kHealthyAfter = milliseconds(2000);
@@ -60,8 +59,22 @@ StreamWorker::StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener
       target_(listen_target(config_)),
       gate_(listener, logger, metrics) {}
 
+std::size_t StreamWorker::queue_audio(AudioFrame frame) {
+  const PushOutcome pushed = backlog_.push(std::move(frame));
+  // A non-empty backlog was already signalled and the worker has not taken it yet: it
+  // takes this chunk with the rest, so a second write would only cost a syscall.
+  if (pushed.was_empty) wakeup_.signal();
+  return pushed.dropped_bytes;
+}
+
+void StreamWorker::request_finalize() {
+  finalize_requests_.fetch_add(1);
+  wakeup_.signal();
+}
+
 void StreamWorker::request_close() {
   close_requested_.store(true);
+  wakeup_.signal();
   std::lock_guard lock(mutex_);
   changed_.notify_all();
 }
@@ -128,53 +141,96 @@ ConnectFailure StreamWorker::stream(VendorSocket& connection, bool& healthy) {
     socket.setNoDelay(true);
     socket.setSendTimeout(Poco::Timespan(5, 0));
     socket.setReceiveTimeout(Poco::Timespan(5, 0));
-    auto last_audio = Clock::now();
+    const int socket_fd = socket.impl()->sockfd();
+    const milliseconds keepalive_interval(config_.keepalive_interval_ms);
+    auto last_sent = Clock::now();
+    // Messages that came with the handshake's response are already read into memory.
+    bool readable = socket.available() > 0;
+    bool woken = true;  // requests and audio may have come before the connection
     for (;;) {
+      // Cleared before looking at the requests and the backlog, so whatever is signalled
+      // after this point wakes the next wait at once. Skipped (a read(2) saved) when only
+      // the socket woke us: a signal that raced in then costs one spurious wake-up.
+      if (woken) wakeup_.clear();
       if (close_requested()) {
         drain_and_close(socket);
         return {};
       }
-      send_queued(socket, last_audio);
-      if (socket.poll(Poco::Timespan(0, static_cast<long>(kPollInterval.count()) * 1000),
-                      Poco::Net::Socket::SELECT_READ)) {
-        if (auto failure = read_frame(socket, healthy)) {
+      // Audio first: it is what the caller is waiting on (endpointing, barge-in).
+      send_queued(socket, last_sent);
+      if (readable) {
+        if (auto failure = read_arrived(socket, healthy)) {
           if (Clock::now() - connected_at >= kHealthyAfter) healthy = true;
           return std::move(*failure);
         }
       }
+      // Sleeps until Deepgram sends, send_audio/finalize/close signal, or KeepAlive is due.
+      const WaitResult woke = wait_for_events(socket_fd, wakeup_.fd(), last_sent + keepalive_interval);
+      readable = woke.readable;
+      woken = woke.woken;
     }
   } catch (const Poco::Exception& error) {
     if (Clock::now() - connected_at >= kHealthyAfter) healthy = true;
+    // A send fails when Deepgram closed the stream a moment before: its close frame,
+    // already received, says why, and decides whether to reconnect (DATA-0000 must not).
+    if (auto closed = read_what_arrived(socket, healthy)) return std::move(*closed);
     return {Status(ErrorCode::unavailable, "lost the Deepgram stream: " + error.displayText()), true};
   }
 }
 
-void StreamWorker::send_queued(Poco::Net::WebSocket& socket, Clock::time_point& last_audio) {
+std::optional<ConnectFailure> StreamWorker::read_what_arrived(Poco::Net::WebSocket& socket, bool& healthy) {
+  try {
+    const int socket_fd = socket.impl()->sockfd();
+    // A deadline of now: never waits, reads only what is already there.
+    while (socket.available() > 0 || wait_for_events(socket_fd, -1, Clock::now()).readable) {
+      if (auto failure = read_frame(socket, healthy)) return failure;
+    }
+  } catch (const Poco::Exception&) {
+    // Nothing readable was left (reset): the caller reports the send's failure.
+  }
+  return std::nullopt;
+}
+
+void StreamWorker::send_queued(Poco::Net::WebSocket& socket, Clock::time_point& last_sent) {
   // Read the request before draining: finalize() came after the audio it should flush,
   // so everything queued before it goes out first.
   const bool finalize = finalize_requests_.exchange(0) > 0;
-  while (auto frame = backlog_.pop()) {
-    if (timeline_offset_ms_ < 0) timeline_offset_ms_ = frame->stream_offset_ms;
+  // Everything queued goes now, as one frame when it fits: Deepgram takes any number of
+  // bytes per binary frame, and fewer frames are fewer send() calls. Nothing waits to
+  // be batched; the loop ends when the backlog is empty.
+  for (;;) {
+    send_buffer_.clear();
+    const std::optional<std::int64_t> offset_ms = backlog_.take(send_buffer_, kMaxFrameBytes);
+    if (!offset_ms) break;
+    if (timeline_offset_ms_ < 0) timeline_offset_ms_ = *offset_ms;
     try {
-      socket.sendFrame(frame->bytes.data(), static_cast<int>(frame->bytes.size()),
+      socket.sendFrame(send_buffer_.data(), static_cast<int>(send_buffer_.size()),
                        Poco::Net::WebSocket::FRAME_BINARY);
     } catch (...) {
-      // Not sent: the next connection sends it.
-      backlog_.push_front(std::move(*frame));
-      if (finalize) request_finalize();
+      // Not sent: the next connection sends it (one frame now; the timeline only needs
+      // its first offset).
+      backlog_.push_front(AudioFrame{send_buffer_, *offset_ms});
+      if (finalize) finalize_requests_.fetch_add(1);
       throw;
     }
-    last_audio = Clock::now();
+    last_sent = Clock::now();
   }
   if (finalize) send_text(socket, kFinalize);
-  if (Clock::now() - last_audio >= milliseconds(config_.keepalive_interval_ms)) {
+  if (Clock::now() - last_sent >= milliseconds(config_.keepalive_interval_ms)) {
     send_text(socket, kKeepAlive);
-    last_audio = Clock::now();
+    last_sent = Clock::now();
   }
 }
 
 void StreamWorker::send_text(Poco::Net::WebSocket& socket, std::string_view text) {
   socket.sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
+}
+
+std::optional<ConnectFailure> StreamWorker::read_arrived(Poco::Net::WebSocket& socket, bool& healthy) {
+  do {
+    if (auto failure = read_frame(socket, healthy)) return failure;
+  } while (socket.available() > 0);
+  return std::nullopt;
 }
 
 std::optional<ConnectFailure> StreamWorker::read_frame(Poco::Net::WebSocket& socket, bool& healthy) {
@@ -239,18 +295,19 @@ void StreamWorker::handle_text(std::string_view text) {
 
 void StreamWorker::drain_and_close(Poco::Net::WebSocket& socket) {
   try {
-    auto last_audio = Clock::now();
-    send_queued(socket, last_audio);
+    auto last_sent = Clock::now();
+    send_queued(socket, last_sent);
     send_text(socket, kCloseStream);
     // Deepgram answers CloseStream with the last Results, then Metadata, then a close.
     const auto deadline = Clock::now() + kCloseDrain;
+    const int socket_fd = socket.impl()->sockfd();
     bool healthy = false;
-    while (Clock::now() < deadline) {
-      if (!socket.poll(Poco::Timespan(0, static_cast<long>(kPollInterval.count()) * 1000),
-                       Poco::Net::Socket::SELECT_READ)) {
-        continue;
-      }
-      if (read_frame(socket, healthy)) break;
+    bool readable = socket.available() > 0;
+    for (;;) {
+      if (readable && read_arrived(socket, healthy)) break;
+      if (Clock::now() >= deadline) break;
+      // The wake-up fd stays out: nothing signalled now can change what is left to do.
+      readable = wait_for_events(socket_fd, -1, deadline).readable;
     }
     socket.shutdown();
   } catch (const Poco::Exception&) {

@@ -1,17 +1,21 @@
 // The session's I/O thread: connects to Deepgram, sends the queued audio and control
 // messages, reads results, and reconnects with backoff when the stream breaks.
 //
-// One thread does both reading and writing (polling the socket for 10 ms at a time), so
-// the socket is never used from two threads. Audio queued while there is no connection
-// waits in the backlog and goes out on the next one: the call loses nothing short of the
-// backlog's bound.
+// One thread does both reading and writing, so the socket is never used from two
+// threads. Between events it sleeps in one poll(2) on the socket and a wake-up eventfd
+// (event_wait.h, wakeup_signal.h): send_audio, finalize and close signal the eventfd, so
+// queued audio leaves the moment the thread wakes, and the only timeouts are the timers
+// (KeepAlive, the close drain; the reconnect backoff waits on a condition variable).
+// Audio queued while there is no connection waits in the backlog and goes out on the
+// next one: the call loses nothing short of the backlog's bound.
 //
 // Timeline: Deepgram times each connection from its first audio byte; the worker adds
 // the call offset of the first frame it sent on that connection.
 //
-// Threading: run() on its own thread; request_close(), request_finalize(), backlog() and
-// the counters are safe from any thread. Lifetime: shared by the session and its thread
-// (shared_ptr), so a thread left behind in a blocking connect never touches freed memory.
+// Threading: run() on its own thread; queue_audio(), request_close(),
+// request_finalize(), gate() and the counters are safe from any thread. Lifetime: shared
+// by the session and its thread (shared_ptr), so a thread left behind in a blocking
+// connect never touches freed memory.
 #pragma once
 
 #include <atomic>
@@ -20,12 +24,14 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "audio_backlog.h"
 #include "deepgram_config.h"
 #include "listen_url.h"
 #include "listener_gate.h"
 #include "vendor_socket.h"
+#include "wakeup_signal.h"
 
 namespace callagent::plugins::deepgram {
 
@@ -35,15 +41,22 @@ class StreamWorker {
   static constexpr std::size_t kBacklogBytes = 80'000;
   // How long close() lets Deepgram deliver the last Results and Metadata.
   static constexpr std::chrono::milliseconds kCloseDrain{1000};
+  // The most audio one binary frame carries (250 ms). Normally a frame is the one 20 ms
+  // chunk that woke the worker; several go together only when they queued up meanwhile
+  // (a busy CPU, a reconnect's backlog, which goes out as frames of this size).
+  static constexpr std::size_t kMaxFrameBytes = 2'000;
 
+  // Throws std::system_error when no eventfd can be made.
   StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener& listener, Logger& logger,
                ProviderMetrics& metrics);
 
   void run();
 
-  AudioBacklog& backlog() { return backlog_; }
+  // Queues caller audio and wakes the worker if it may be asleep. Returns the bytes of
+  // old audio dropped to make room (0 normally).
+  std::size_t queue_audio(AudioFrame frame);
   ListenerGate& gate() { return gate_; }
-  void request_finalize() { finalize_requests_.fetch_add(1); }
+  void request_finalize();
   // Asks run() to send CloseStream, drain and return; wakes a backoff wait.
   void request_close();
   // Waits until run() returned, at most `limit`; true when it did.
@@ -54,8 +67,15 @@ class StreamWorker {
   // Streams on one connection until it breaks (a retryable or fatal failure) or close
   // was requested (ok status).
   ConnectFailure stream(VendorSocket& connection, bool& healthy);
-  void send_queued(Poco::Net::WebSocket& socket, std::chrono::steady_clock::time_point& last_audio);
+  void send_queued(Poco::Net::WebSocket& socket, std::chrono::steady_clock::time_point& last_sent);
   void send_text(Poco::Net::WebSocket& socket, std::string_view text);
+  // Reads the frame the socket signalled, then any that already sit in memory above the
+  // fd (Poco's handshake read-ahead, a TLS record holding several frames), which the
+  // fd's readiness does not show. Returns a failure when the stream ended.
+  std::optional<ConnectFailure> read_arrived(Poco::Net::WebSocket& socket, bool& healthy);
+  // After a send failed: reads the frames already received, without waiting; returns the
+  // failure they end with (Deepgram's close frame), if any.
+  std::optional<ConnectFailure> read_what_arrived(Poco::Net::WebSocket& socket, bool& healthy);
   // Reads one frame; returns a failure when the stream ended.
   std::optional<ConnectFailure> read_frame(Poco::Net::WebSocket& socket, bool& healthy);
   void handle_text(std::string_view text);
@@ -69,11 +89,14 @@ class StreamWorker {
   const std::string target_;
   ListenerGate gate_;
   AudioBacklog backlog_{kBacklogBytes};
+  WakeupSignal wakeup_;
   std::atomic<int> finalize_requests_{0};
   std::atomic<bool> close_requested_{false};
   std::atomic<std::size_t> malformed_messages_{0};
   // Call offset of the first audio sent on the current connection (-1: none yet).
   std::int64_t timeline_offset_ms_ = -1;
+  // The frame being sent; kept so its capacity is reused (worker thread only).
+  std::vector<std::uint8_t> send_buffer_;
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -222,6 +222,29 @@ TEST(DeepgramSession, EnergyModeMultipleUtterancesOnTheCallTimeline) {
   EXPECT_GT(harness.listener.of(SttEvent::Kind::result).size(), finals.size());  // interims came too
 }
 
+// Audio queued faster than it is sent (here all 4 s at once, mostly before the
+// connection is up) goes out joined into fewer, larger frames; every byte arrives, in
+// order, so the speech lands exactly where it was on the call's timeline.
+TEST(DeepgramSession, ABurstOfQueuedChunksArrivesCompleteAndInOrder) {
+  FakeDeepgram server(energy_options({"All of it."}));
+  server.start();
+  Harness harness(server.base_url());
+  CallerAudio audio(*harness.session);
+  audio.silence(2000);
+  audio.speech(600);
+  audio.silence(1400);
+  ASSERT_TRUE(eventually([&] { return !harness.listener.finals().empty(); }));
+  ASSERT_TRUE(eventually([&] { return server.audio_bytes() == 4000 * 8; }));
+  const auto finals = harness.listener.finals();
+  ASSERT_EQ(finals.size(), 1U);
+  EXPECT_EQ(finals[0].transcript, "All of it.");
+  EXPECT_EQ(finals[0].start_ms, 2000);
+  EXPECT_EQ(finals[0].duration_ms, 600);
+  EXPECT_EQ(harness.listener.of(SttEvent::Kind::speech_started).front().time_ms, 2000);
+  EXPECT_EQ(server.empty_binary_frames(), 0);
+  EXPECT_TRUE(harness.errors().empty());
+}
+
 TEST(DeepgramSession, RejectedKeyIsOneFatalErrorWithoutRetries) {
   FakeDeepgram server(energy_options({}));
   server.start();
