@@ -17,6 +17,8 @@
 namespace callagent::bench {
 
 inline constexpr const char* kBenchAuthToken = "bench-twilio-auth-token";
+// Bearer token of the host's operator API, for reading its GET /metrics at the end.
+inline constexpr const char* kBenchApiToken = "bench-api-token";
 
 nlohmann::json make_host_config(const BenchOptions& options, const VendorFarm& vendors, std::uint16_t port,
                                 const std::string& transcripts_dir);

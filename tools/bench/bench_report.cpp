@@ -116,6 +116,7 @@ nlohmann::json report_json(const BenchReport& report) {
       {"added_latency_ms", summary_json(load.added_latency_ms)},
       {"greeting_ms", summary_json(load.greeting_ms)},
       {"barge_in_clear_ms", summary_json(load.barge_in_clear_ms)},
+      {"host_barge_in_reaction_ms", report.host_barge_in_reaction.to_json()},
       {"underruns",
        {{"count", load.underrun_ms.size()},
         {"calls_with_underruns", load.calls_with_underruns},
@@ -174,6 +175,13 @@ std::string report_text(const BenchReport& report) {
   text += summary_row("greeting (start -> audio)", load.greeting_ms);
   text += summary_row("barge-in (onset -> clear)", load.barge_in_clear_ms);
   text += summary_row("underrun gaps", load.underrun_ms);
+  if (const auto& reaction = report.host_barge_in_reaction; reaction.count > 0) {
+    const auto p50 = reaction.percentile_at_most(0.5);
+    const auto p99 = reaction.percentile_at_most(0.99);
+    text += fmt::format("  {:<34} p50 <= {} ms, p99 <= {} ms, {:.1f} % within 5 ms (n {}, mean {:.2f} ms)\n",
+                        "host barge-in (event -> clear)", *p50, *p99, 100.0 * reaction.share_at_most(5),
+                        reaction.count, reaction.sum / static_cast<double>(reaction.count));
+  }
   for (const auto& [name, values] : report.turn_stages.stage_ms) text += summary_row("host " + name, values);
   text += fmt::format("\nunderruns: {} in {} calls over {:.0f} s of agent audio\n", load.underrun_ms.size(),
                       load.calls_with_underruns, load.agent_audio_played_seconds);

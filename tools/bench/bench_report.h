@@ -16,6 +16,7 @@
 #include "tools/bench/call_load.h"
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/resource_sampler.h"
+#include "tools/bench/host_histograms.h"
 #include "tools/bench/turn_metrics.h"
 #include "tools/bench/vendor_farm.h"
 
@@ -51,6 +52,8 @@ struct BenchReport {
   WindowUsage usage;
   std::vector<ResourceSample> samples;
   TurnStageSamples turn_stages;
+  // The host's own barge-in reaction (speech event at the call → clear sent), from /metrics.
+  HostHistogram host_barge_in_reaction;
 };
 
 nlohmann::json report_json(const BenchReport& report);

@@ -176,6 +176,8 @@ int run(const BenchOptions& options) {
                                                 : (at_start.active_calls + at_end.active_calls) / 2.0;
   usage.call_seconds = mean_active * usage.window_seconds;
 
+  report.host_barge_in_reaction =
+      parse_histogram(fetch_metrics(port, kBenchApiToken), "callagent_barge_in_reaction_latency_milliseconds");
   const auto exit_status = host.stop(std::chrono::seconds(30));
   report.host_exit = exit_status ? std::to_string(*exit_status) : "killed after 30 s";
   report.samples = sampler.samples();
