@@ -4,6 +4,7 @@
 #include "callagent/plugin_api/audio.h"
 #include "callagent/plugin_api/call_info.h"
 #include "callagent/plugin_api/event_sink.h"
+#include "callagent/plugin_api/exception_boundary.h"
 #include "callagent/plugin_api/llm.h"
 #include "callagent/plugin_api/logger.h"
 #include "callagent/plugin_api/metrics.h"

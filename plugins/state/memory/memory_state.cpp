@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "callagent/plugin_api/exception_boundary.h"
+
 namespace callagent::plugins {
 namespace {
 
@@ -80,29 +82,6 @@ Status invalid_ttl(std::chrono::seconds ttl) {
                 "ttl must be > 0 seconds, got " + std::to_string(ttl.count()));
 }
 
-// The error for an exception caught at the boundary. The fallback text fits in
-// std::string's inline buffer, so building it needs no memory even when memory ran out.
-Status internal_error(const char* what) noexcept {
-  try {
-    return Status(ErrorCode::internal, std::string("state_memory: ") + what);
-  } catch (...) {
-    return Status(ErrorCode::internal, "out of memory");
-  }
-}
-
-// Runs one operation of the noexcept interface: std::bad_alloc or any other exception
-// becomes ErrorCode::internal instead of leaving the plugin.
-template <typename Operation>
-auto without_exceptions(Operation&& operation) noexcept -> decltype(operation()) {
-  try {
-    return operation();
-  } catch (const std::exception& error) {
-    return internal_error(error.what());
-  } catch (...) {
-    return internal_error("unknown exception");
-  }
-}
-
 }  // namespace
 
 Status MemoryStateStore::validate_config(std::string_view config_json) {
@@ -122,7 +101,7 @@ MemoryStateStore::MemoryStateStore(std::size_t max_entries, NowFunction now)
     : max_entries_(max_entries), now_(now ? std::move(now) : NowFunction(steady_now)) {}
 
 Result<std::optional<std::string>> MemoryStateStore::get(std::string_view key) noexcept {
-  return without_exceptions([&]() -> Result<std::optional<std::string>> {
+  return without_exceptions("state_memory", [&]() -> Result<std::optional<std::string>> {
     std::lock_guard lock(mutex_);
     // Reads leave reclaiming to writes, so an expired entry may still be here.
     const auto position = entries_.find(key);
@@ -135,7 +114,7 @@ Result<std::optional<std::string>> MemoryStateStore::get(std::string_view key) n
 
 Status MemoryStateStore::put(std::string_view key, std::string_view value,
                              std::chrono::seconds ttl) noexcept {
-  return without_exceptions([&]() -> Status {
+  return without_exceptions("state_memory", [&]() -> Status {
     if (ttl <= std::chrono::seconds::zero()) return invalid_ttl(ttl);
     std::lock_guard lock(mutex_);
     const TimePoint now = now_();
@@ -153,7 +132,7 @@ Status MemoryStateStore::put(std::string_view key, std::string_view value,
 
 Result<bool> MemoryStateStore::put_if_absent(std::string_view key, std::string_view value,
                                              std::chrono::seconds ttl) noexcept {
-  return without_exceptions([&]() -> Result<bool> {
+  return without_exceptions("state_memory", [&]() -> Result<bool> {
     if (ttl <= std::chrono::seconds::zero()) return invalid_ttl(ttl);
     std::lock_guard lock(mutex_);
     const TimePoint now = now_();
@@ -167,7 +146,7 @@ Result<bool> MemoryStateStore::put_if_absent(std::string_view key, std::string_v
 }
 
 Status MemoryStateStore::erase(std::string_view key) noexcept {
-  return without_exceptions([&]() -> Status {
+  return without_exceptions("state_memory", [&]() -> Status {
     std::lock_guard lock(mutex_);
     drop_expired(now_());
     if (const auto position = entries_.find(key); position != entries_.end()) {

@@ -5,6 +5,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "callagent/plugin_api/exception_boundary.h"
 #include "redis_errors.h"
 
 namespace callagent::plugins::redis {
@@ -51,27 +52,6 @@ bool is_status(const redisReply& reply, std::string_view expected) noexcept {
 Status invalid_ttl(std::chrono::seconds ttl) {
   return Status(ErrorCode::invalid_argument,
                 "ttl must be > 0 seconds, got " + std::to_string(ttl.count()));
-}
-
-// The fallback text fits in std::string's inline buffer, so building it needs no memory.
-Status internal_error(const char* what) noexcept {
-  try {
-    return Status(ErrorCode::internal, std::string("state_redis: ") + what);
-  } catch (...) {
-    return Status(ErrorCode::internal, "out of memory");
-  }
-}
-
-// Runs one operation of the noexcept interface: any exception becomes ErrorCode::internal.
-template <typename Operation>
-auto without_exceptions(Operation&& operation) noexcept -> decltype(operation()) {
-  try {
-    return operation();
-  } catch (const std::exception& error) {
-    return internal_error(error.what());
-  } catch (...) {
-    return internal_error("unknown exception");
-  }
 }
 
 }  // namespace
@@ -151,7 +131,7 @@ Result<ReplyPtr> RedisStateStore::run(std::initializer_list<std::string_view> ar
 }
 
 Result<std::optional<std::string>> RedisStateStore::get(std::string_view key) noexcept {
-  return without_exceptions([&]() -> Result<std::optional<std::string>> {
+  return without_exceptions("state_redis", [&]() -> Result<std::optional<std::string>> {
     auto reply = run({"GET", full_key(key)});
     if (!reply) return reply.status();
     const redisReply& answer = *reply.value();
@@ -163,7 +143,7 @@ Result<std::optional<std::string>> RedisStateStore::get(std::string_view key) no
 
 Status RedisStateStore::put(std::string_view key, std::string_view value,
                             std::chrono::seconds ttl) noexcept {
-  return without_exceptions([&]() -> Status {
+  return without_exceptions("state_redis", [&]() -> Status {
     if (ttl <= std::chrono::seconds::zero()) return invalid_ttl(ttl);
     const std::string seconds = std::to_string(ttl.count());
     auto reply = run({"SET", full_key(key), value, "EX", seconds});
@@ -175,7 +155,7 @@ Status RedisStateStore::put(std::string_view key, std::string_view value,
 
 Result<bool> RedisStateStore::put_if_absent(std::string_view key, std::string_view value,
                                             std::chrono::seconds ttl) noexcept {
-  return without_exceptions([&]() -> Result<bool> {
+  return without_exceptions("state_redis", [&]() -> Result<bool> {
     if (ttl <= std::chrono::seconds::zero()) return invalid_ttl(ttl);
     const std::string seconds = std::to_string(ttl.count());
     auto reply = run({"SET", full_key(key), value, "NX", "EX", seconds});
@@ -188,7 +168,7 @@ Result<bool> RedisStateStore::put_if_absent(std::string_view key, std::string_vi
 }
 
 Status RedisStateStore::erase(std::string_view key) noexcept {
-  return without_exceptions([&]() -> Status {
+  return without_exceptions("state_redis", [&]() -> Status {
     auto reply = run({"DEL", full_key(key)});
     if (!reply) return reply.status();
     if (reply.value()->type != REDIS_REPLY_INTEGER) return unexpected_reply("DEL", *reply.value());
@@ -197,7 +177,7 @@ Status RedisStateStore::erase(std::string_view key) noexcept {
 }
 
 Status RedisStateStore::ping() noexcept {
-  return without_exceptions([&]() -> Status {
+  return without_exceptions("state_redis", [&]() -> Status {
     auto reply = run({"PING"});
     if (!reply) return reply.status();
     if (!is_status(*reply.value(), "PONG")) return unexpected_reply("PING", *reply.value());
