@@ -316,7 +316,7 @@ void Call::on_caller_audio(std::int64_t stream_offset_ms, std::vector<std::uint8
 }
 
 void Call::on_mark(std::string name) {
-  post([name = std::move(name)](Call& call) {
+  dispatch([name = std::move(name)](Call& call) {
     call.player_->on_mark(name);
     if (call.metrics_ && !call.metrics_->first_mark_back && call.metrics_->first_frame_sent) {
       call.metrics_->first_mark_back = call.services_.timers->time().now();

@@ -30,7 +30,7 @@ class Strand final : public Executor, public std::enable_shared_from_this<Strand
   // reader (50 frames a second per call) this saves a worker wake-up per task. Only call it
   // from a thread that may run strand work inline: tasks never block, but they do run here.
   // From inside a task of this strand it queues, like post(), so order is kept.
-  void dispatch(Task task);
+  void dispatch(Task task) override;
   // True while called from a task running on this strand.
   bool running_in_this_thread() const noexcept;
   std::size_t queued() const;

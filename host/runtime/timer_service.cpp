@@ -5,8 +5,10 @@
 namespace callagent::host {
 namespace {
 
+// dispatch: a due timer of an idle call (the outbound audio's pacing, 12 a second per
+// speaking call) runs on the timer thread instead of waking a call worker for it.
 void deliver(TimerQueue::Due& due) {
-  if (auto target = due.target.lock()) target->post(std::move(due.task));
+  if (auto target = due.target.lock()) target->dispatch(std::move(due.task));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// One-shot timers that post a task to an executor (normally a call's strand) when due:
-// idle checks, endpointing fallbacks, max call duration, outbound audio pacing.
+// One-shot timers that hand a task to an executor (normally a call's strand) when due:
+// idle checks, endpointing fallbacks, max call duration, outbound audio pacing. The task
+// goes through Executor::dispatch, so an idle strand runs it on the timer's own thread
+// (strand tasks never block); a busy one queues it.
 //
 // Threading: every method is thread-safe. Lifetime: the service holds only a weak
 // reference to each target executor, so a timer of a call that has ended does nothing.

@@ -25,6 +25,8 @@ Status DeepgramSession::send_audio(const AudioChunk& chunk) noexcept {
   }
   // An empty binary frame makes Deepgram close the stream (protocols.md §3.1).
   if (chunk.size_bytes == 0 || chunk.data == nullptr) return Status::ok();
+  // Usually sent from here at once; otherwise queued for the worker (stream_worker.h).
+  if (worker_->send_audio_now(std::span(chunk.data, chunk.size_bytes), chunk.stream_offset_ms)) return Status::ok();
   try {
     AudioFrame frame{std::vector<std::uint8_t>(chunk.data, chunk.data + chunk.size_bytes), chunk.stream_offset_ms};
     if (worker_->queue_audio(std::move(frame)) > 0 && !warned_overflow_) {

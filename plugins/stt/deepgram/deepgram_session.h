@@ -1,5 +1,6 @@
-// One call's Deepgram stream. The call's strand queues audio and control requests; the
-// StreamWorker's thread does all network I/O (stream_worker.h).
+// One call's Deepgram stream. The call's strand hands over audio and control requests;
+// the StreamWorker's thread connects, reads and reconnects, and caller audio is written
+// to the live socket from the strand's thread when that never waits (stream_worker.h).
 //
 // Threading: methods come from the call's strand, one at a time, and never block longer
 // than close()'s bounded drain. Lifetime: close() (or the destructor) stops every

@@ -6,6 +6,8 @@
 #include <Poco/Buffer.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 
 #include "event_wait.h"
 #include "server_messages.h"
@@ -23,6 +25,19 @@ constexpr std::string_view kCloseStream = R"({"type":"CloseStream"})";
 // failure starts the attempt count again.
 constexpr auto kHealthyAfter = milliseconds(2000);
 constexpr auto kMaxBackoff = milliseconds(4000);
+// send_audio_now leaves a chunk to the worker when more than this is still in the
+// kernel's send queue (4 s of audio): Deepgram is not keeping up, and a send from the
+// caller's thread could block once the queue is full.
+constexpr int kMaxUnsentBytesForDirectSend = 32 * 1024;
+
+// Bytes written to the socket and not yet acknowledged by the peer; -1 when unknown.
+int unsent_bytes(int socket_fd) {
+  int queued = 0;
+  return ::ioctl(socket_fd, SIOCOUTQ, &queued) == 0 ? queued : -1;
+}
+
+Clock::rep ticks(Clock::time_point time) { return time.time_since_epoch().count(); }
+Clock::time_point time_of(Clock::rep ticks) { return Clock::time_point(Clock::duration(ticks)); }
 
 ConnectFailure close_frame_failure(int code, const std::string& reason) {
   const std::string detail = "close " + std::to_string(code) + (reason.empty() ? "" : " " + reason);
@@ -58,6 +73,26 @@ StreamWorker::StreamWorker(DeepgramConfig config, Endpoint endpoint, SttListener
       endpoint_(std::move(endpoint)),
       target_(listen_target(config_)),
       gate_(listener, logger, metrics) {}
+
+bool StreamWorker::send_audio_now(std::span<const std::uint8_t> audio, std::int64_t stream_offset_ms) {
+  std::unique_lock lock(socket_mutex_, std::try_to_lock);
+  // Busy (the worker reads or sends), not connected, or older audio queued first: the
+  // backlog keeps the order.
+  if (!lock.owns_lock() || live_socket_ == nullptr || !backlog_.empty()) return false;
+  const int unsent = unsent_bytes(live_socket_fd_);
+  if (unsent < 0 || unsent > kMaxUnsentBytesForDirectSend) return false;
+  try {
+    live_socket_->sendFrame(audio.data(), static_cast<int>(audio.size()), Poco::Net::WebSocket::FRAME_BINARY);
+  } catch (const Poco::Exception&) {
+    // The connection is broken: this chunk goes to the backlog, whose wake-up makes the
+    // worker find the failure and reconnect, and the next connection sends it.
+    live_socket_ = nullptr;
+    return false;
+  }
+  if (timeline_offset_ms_ < 0) timeline_offset_ms_ = stream_offset_ms;
+  last_sent_ticks_.store(ticks(Clock::now()), std::memory_order_relaxed);
+  return true;
+}
 
 std::size_t StreamWorker::queue_audio(AudioFrame frame) {
   const PushOutcome pushed = backlog_.push(std::move(frame));
@@ -135,17 +170,35 @@ void StreamWorker::run() {
 
 ConnectFailure StreamWorker::stream(VendorSocket& connection, bool& healthy) {
   Poco::Net::WebSocket& socket = *connection.socket;
-  timeline_offset_ms_ = -1;
   const auto connected_at = Clock::now();
+  // Offers the socket to send_audio_now while streaming; takes it back on every way out.
+  struct Publication {
+    StreamWorker& worker;
+    ~Publication() {
+      std::lock_guard lock(worker.socket_mutex_);
+      worker.live_socket_ = nullptr;
+    }
+  } publication{*this};
   try {
     socket.setNoDelay(true);
+    // A fixed, modest send buffer (the kernel doubles it) instead of autotuning up to MBs:
+    // 8 KB of audio a second never needs more, and a server that stops reading then
+    // shows in the unsent count within seconds, not minutes (send_audio_now).
+    socket.setSendBufferSize(64 * 1024);
     socket.setSendTimeout(Poco::Timespan(5, 0));
     socket.setReceiveTimeout(Poco::Timespan(5, 0));
     const int socket_fd = socket.impl()->sockfd();
     const milliseconds keepalive_interval(config_.keepalive_interval_ms);
-    auto last_sent = Clock::now();
-    // Messages that came with the handshake's response are already read into memory.
-    bool readable = socket.available() > 0;
+    last_sent_ticks_.store(ticks(Clock::now()));
+    bool readable = false;
+    {
+      std::lock_guard lock(socket_mutex_);
+      timeline_offset_ms_ = -1;
+      live_socket_ = &socket;
+      live_socket_fd_ = socket_fd;
+      // Messages that came with the handshake's response are already read into memory.
+      readable = socket.available() > 0;
+    }
     bool woken = true;  // requests and audio may have come before the connection
     for (;;) {
       // Cleared before looking at the requests and the backlog, so whatever is signalled
@@ -156,15 +209,21 @@ ConnectFailure StreamWorker::stream(VendorSocket& connection, bool& healthy) {
         drain_and_close(socket);
         return {};
       }
-      // Audio first: it is what the caller is waiting on (endpointing, barge-in).
-      send_queued(socket, last_sent);
-      if (readable) {
-        if (auto failure = read_arrived(socket, healthy)) {
-          if (Clock::now() - connected_at >= kHealthyAfter) healthy = true;
-          return std::move(*failure);
+      {
+        std::lock_guard lock(socket_mutex_);
+        // A direct send that failed let go of the socket: the send below finds out why.
+        live_socket_ = &socket;
+        // Audio first: it is what the caller is waiting on (endpointing, barge-in).
+        send_queued(socket);
+        if (readable) {
+          if (auto failure = read_arrived(socket, healthy)) {
+            if (Clock::now() - connected_at >= kHealthyAfter) healthy = true;
+            return std::move(*failure);
+          }
         }
       }
-      // Sleeps until Deepgram sends, send_audio/finalize/close signal, or KeepAlive is due.
+      // Sleeps until Deepgram sends, queued audio/finalize/close signal, or KeepAlive is due.
+      const auto last_sent = time_of(last_sent_ticks_.load(std::memory_order_relaxed));
       const WaitResult woke = wait_for_events(socket_fd, wakeup_.fd(), last_sent + keepalive_interval);
       readable = woke.readable;
       woken = woke.woken;
@@ -179,6 +238,8 @@ ConnectFailure StreamWorker::stream(VendorSocket& connection, bool& healthy) {
 }
 
 std::optional<ConnectFailure> StreamWorker::read_what_arrived(Poco::Net::WebSocket& socket, bool& healthy) {
+  std::lock_guard lock(socket_mutex_);
+  live_socket_ = nullptr;
   try {
     const int socket_fd = socket.impl()->sockfd();
     // A deadline of now: never waits, reads only what is already there.
@@ -191,7 +252,7 @@ std::optional<ConnectFailure> StreamWorker::read_what_arrived(Poco::Net::WebSock
   return std::nullopt;
 }
 
-void StreamWorker::send_queued(Poco::Net::WebSocket& socket, Clock::time_point& last_sent) {
+void StreamWorker::send_queued(Poco::Net::WebSocket& socket) {
   // Read the request before draining: finalize() came after the audio it should flush,
   // so everything queued before it goes out first.
   const bool finalize = finalize_requests_.exchange(0) > 0;
@@ -213,17 +274,16 @@ void StreamWorker::send_queued(Poco::Net::WebSocket& socket, Clock::time_point& 
       if (finalize) finalize_requests_.fetch_add(1);
       throw;
     }
-    last_sent = Clock::now();
+    last_sent_ticks_.store(ticks(Clock::now()), std::memory_order_relaxed);
   }
   if (finalize) send_text(socket, kFinalize);
-  if (Clock::now() - last_sent >= milliseconds(config_.keepalive_interval_ms)) {
-    send_text(socket, kKeepAlive);
-    last_sent = Clock::now();
-  }
+  const auto last_sent = time_of(last_sent_ticks_.load(std::memory_order_relaxed));
+  if (Clock::now() - last_sent >= milliseconds(config_.keepalive_interval_ms)) send_text(socket, kKeepAlive);
 }
 
 void StreamWorker::send_text(Poco::Net::WebSocket& socket, std::string_view text) {
   socket.sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
+  last_sent_ticks_.store(ticks(Clock::now()), std::memory_order_relaxed);
 }
 
 std::optional<ConnectFailure> StreamWorker::read_arrived(Poco::Net::WebSocket& socket, bool& healthy) {
@@ -294,9 +354,11 @@ void StreamWorker::handle_text(std::string_view text) {
 }
 
 void StreamWorker::drain_and_close(Poco::Net::WebSocket& socket) {
+  // Held to the end: nothing else may use the socket while it closes.
+  std::lock_guard lock(socket_mutex_);
+  live_socket_ = nullptr;
   try {
-    auto last_sent = Clock::now();
-    send_queued(socket, last_sent);
+    send_queued(socket);
     send_text(socket, kCloseStream);
     // Deepgram answers CloseStream with the last Results, then Metadata, then a close.
     const auto deadline = Clock::now() + kCloseDrain;

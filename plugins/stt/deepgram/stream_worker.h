@@ -1,18 +1,27 @@
-// The session's I/O thread: connects to Deepgram, sends the queued audio and control
-// messages, reads results, and reconnects with backoff when the stream breaks.
+// The session's I/O thread: connects to Deepgram, reads results, sends control messages
+// and queued audio, and reconnects with backoff when the stream breaks.
 //
-// One thread does both reading and writing, so the socket is never used from two
-// threads. Between events it sleeps in one poll(2) on the socket and a wake-up eventfd
-// (event_wait.h, wakeup_signal.h): send_audio, finalize and close signal the eventfd, so
-// queued audio leaves the moment the thread wakes, and the only timeouts are the timers
-// (KeepAlive, the close drain; the reconnect backoff waits on a condition variable).
-// Audio queued while there is no connection waits in the backlog and goes out on the
-// next one: the call loses nothing short of the backlog's bound.
+// Caller audio normally does not go through this thread: send_audio's caller writes the
+// chunk to the live socket itself (send_audio_now) when nothing is queued before it and
+// the socket is free, so a 20 ms frame costs one send(2) on a thread that is awake anyway
+// instead of an eventfd write plus a wake-up of this thread (50 a second per call). Only
+// when that cannot be done at once — no connection, older audio still queued, the worker
+// reading, the kernel's send queue filling up — the chunk joins the backlog and this
+// thread sends it. Every use of the socket, from either thread, holds `socket_mutex_`
+// (Poco's WebSocket and TLS session are not safe for concurrent use); the caller's side
+// only ever try-locks it, so a call never waits on Deepgram.
+//
+// Between events the worker sleeps in one poll(2) on the socket and a wake-up eventfd
+// (event_wait.h, wakeup_signal.h): queued audio, finalize and close signal the eventfd;
+// the only timeouts are the timers (KeepAlive, the close drain; the reconnect backoff
+// waits on a condition variable). Audio queued while there is no connection waits in the
+// backlog and goes out on the next one: the call loses nothing short of the backlog's
+// bound.
 //
 // Timeline: Deepgram times each connection from its first audio byte; the worker adds
 // the call offset of the first frame it sent on that connection.
 //
-// Threading: run() on its own thread; queue_audio(), request_close(),
+// Threading: run() on its own thread; send_audio_now(), queue_audio(), request_close(),
 // request_finalize(), gate() and the counters are safe from any thread. Lifetime: shared
 // by the session and its thread (shared_ptr), so a thread left behind in a blocking
 // connect never touches freed memory.
@@ -23,6 +32,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,6 +62,10 @@ class StreamWorker {
 
   void run();
 
+  // Sends the chunk on the live connection from the calling thread, when that can be done
+  // at once and in order: connected, nothing queued, the socket not in use, the kernel's
+  // send queue short. Never waits for the socket. False: the caller queues it instead.
+  bool send_audio_now(std::span<const std::uint8_t> audio, std::int64_t stream_offset_ms);
   // Queues caller audio and wakes the worker if it may be asleep. Returns the bytes of
   // old audio dropped to make room (0 normally).
   std::size_t queue_audio(AudioFrame frame);
@@ -67,7 +81,8 @@ class StreamWorker {
   // Streams on one connection until it breaks (a retryable or fatal failure) or close
   // was requested (ok status).
   ConnectFailure stream(VendorSocket& connection, bool& healthy);
-  void send_queued(Poco::Net::WebSocket& socket, std::chrono::steady_clock::time_point& last_sent);
+  // Holds socket_mutex_ for the lot (as do the reads and drain_and_close below).
+  void send_queued(Poco::Net::WebSocket& socket);
   void send_text(Poco::Net::WebSocket& socket, std::string_view text);
   // Reads the frame the socket signalled, then any that already sit in memory above the
   // fd (Poco's handshake read-ahead, a TLS record holding several frames), which the
@@ -93,8 +108,17 @@ class StreamWorker {
   std::atomic<int> finalize_requests_{0};
   std::atomic<bool> close_requested_{false};
   std::atomic<std::size_t> malformed_messages_{0};
+  // Every use of the live socket holds this (see the top of the file).
+  std::mutex socket_mutex_;
+  // The connection send_audio_now may write to; null between connections. Guarded by
+  // socket_mutex_, like the two below.
+  Poco::Net::WebSocket* live_socket_ = nullptr;
+  int live_socket_fd_ = -1;
   // Call offset of the first audio sent on the current connection (-1: none yet).
   std::int64_t timeline_offset_ms_ = -1;
+  // When audio or a message last went to Deepgram (KeepAlive is due after a quiet
+  // interval). Written by both threads.
+  std::atomic<std::chrono::steady_clock::rep> last_sent_ticks_{0};
   // The frame being sent; kept so its capacity is reused (worker thread only).
   std::vector<std::uint8_t> send_buffer_;
 

@@ -152,6 +152,12 @@ class ListenHandler final : public Poco::Net::HTTPRequestHandler {
     std::int64_t audio_bytes = 0;
     bool heard_audio = false;
     socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    if (fault == Options::Fault::stall) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.stall_ms);
+      while (!state_->stopping.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
     auto last_client_frame = std::chrono::steady_clock::now();
     while (!state_->stopping.load()) {
       if (!socket.poll(Poco::Timespan(0, 20'000), Poco::Net::Socket::SELECT_READ)) {

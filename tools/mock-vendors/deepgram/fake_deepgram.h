@@ -47,6 +47,8 @@ struct FakeDeepgramOptions {
     drop_connection,   // accept, then drop the TCP connection after fault_after_audio_ms
     malformed_json,    // send two malformed frames before the normal answers
     slow,              // wait slow_delay_ms before each batch of results
+    stall,             // accept, then read nothing for stall_ms (a hung server: the
+                       // client's kernel send queue fills up), then serve normally
   };
 
   std::uint16_t port = 0;      // 0: any free port
@@ -68,6 +70,7 @@ struct FakeDeepgramOptions {
   int fault_connections = 1;
   std::int64_t fault_after_audio_ms = 500;
   std::int64_t slow_delay_ms = 200;
+  std::int64_t stall_ms = 5000;
 };
 
 class FakeDeepgram {

@@ -245,6 +245,31 @@ TEST(DeepgramSession, ABurstOfQueuedChunksArrivesCompleteAndInOrder) {
   EXPECT_TRUE(harness.errors().empty());
 }
 
+// Caller audio is normally written to Deepgram's socket on the caller's own thread
+// (stream_worker.h). A server that stops reading must never hold that thread up: once
+// the kernel's send queue fills, audio waits in the backlog (the newest 10 s kept) and
+// the worker sends it when the server reads again.
+TEST(DeepgramSession, AStalledServerNeverHoldsUpTheCaller) {
+  FakeDeepgramOptions options = energy_options({"Still here."});
+  options.fault = Fault::stall;
+  options.stall_ms = 5000;
+  FakeDeepgram server(options);
+  server.start();
+  Harness harness(server.base_url());
+  ASSERT_TRUE(eventually([&] { return server.connections() == 1; }));
+  CallerAudio audio(*harness.session);
+  audio.silence(80'000);  // 640 KB: more than the server's receive window and our send buffer
+  audio.speech(600);
+  audio.silence(1400);
+  // Every send_audio returned while the server had read nothing at all.
+  EXPECT_EQ(server.audio_bytes(), 0);
+  // When it reads again, the newest audio arrives in order: the utterance is heard.
+  ASSERT_TRUE(eventually([&] { return !harness.listener.finals().empty(); }, 20s));
+  EXPECT_EQ(harness.listener.finals().front().transcript, "Still here.");
+  EXPECT_EQ(harness.logger.count(LogLevel::warn, "dropping the oldest buffered audio"), 1U);
+  EXPECT_TRUE(harness.errors().empty());
+}
+
 TEST(DeepgramSession, RejectedKeyIsOneFatalErrorWithoutRetries) {
   FakeDeepgram server(energy_options({}));
   server.start();
