@@ -101,10 +101,9 @@ void OutboundAudioPlayer::pump() {
       piece_end = block.piece_offset + block.consumed;
       if (block.consumed == block.audio.size()) queue_.pop_front();
     }
-    sender_->send_media(chunk_);
-    bytes_sent_ += chunk_.size();
     const std::uint64_t sequence = next_mark_sequence_++;
-    sender_->send_mark("p" + std::to_string(sequence));
+    sender_->send_media_with_mark(chunk_, "p" + std::to_string(sequence));
+    bytes_sent_ += chunk_.size();
     outstanding_marks_.push_back({sequence, {utterance_id, piece_index, piece_end}, false});
     playback_ends_at_ += std::chrono::milliseconds(static_cast<std::int64_t>(chunk_.size()) / kBytesPerMs);
   }

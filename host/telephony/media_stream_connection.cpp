@@ -2,9 +2,7 @@
 
 #include <utility>
 
-#include <Poco/Buffer.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/WebSocket.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -13,15 +11,11 @@
 namespace callagent::telephony {
 namespace {
 
-using Poco::Net::WebSocket;
+using host::WebSocketFrame;
+using host::WebSocketFrameReader;
+using host::WebSocketOpcode;
 
-constexpr std::size_t kSilenceFrameBytes = 160;  // 20 ms of μ-law at 8 kHz
 constexpr std::size_t kBadFramesLoggedInFull = 5;
-
-constexpr std::uint16_t kCloseNormal = 1000;
-constexpr std::uint16_t kClosePolicyViolation = 1008;
-constexpr std::uint16_t kCloseTooBig = 1009;
-constexpr std::uint16_t kCloseInternalError = 1011;
 
 std::string printable_excerpt(std::string_view text) {
   std::string excerpt;
@@ -35,10 +29,11 @@ std::string printable_excerpt(std::string_view text) {
 
 }  // namespace
 
-MediaStreamConnection::MediaStreamConnection(Poco::Net::WebSocket socket, CallRecord record,
+MediaStreamConnection::MediaStreamConnection(host::AcceptedWebSocket socket, CallRecord record,
                                              CallStarter& starter, TelephonyCounters& counters,
                                              const host::TimeSource& time, MediaStreamLimits limits)
-    : socket_(std::move(socket)),
+    : socket_(std::move(socket.socket)),
+      reader_(limits.max_readable_frame_bytes),
       record_(std::move(record)),
       starter_(starter),
       counters_(counters),
@@ -46,87 +41,115 @@ MediaStreamConnection::MediaStreamConnection(Poco::Net::WebSocket socket, CallRe
       limits_(limits),
       bad_frames_(limits.max_bad_frames_per_window, limits.bad_frame_window),
       message_rate_(limits.max_messages_per_second, limits.max_message_burst),
-      log_prefix_(fmt::format("[twilio call={}]", record_.conversation_id)) {}
+      log_prefix_(fmt::format("[twilio call={}]", record_.conversation_id)) {
+  reader_.append(socket.read_ahead);
+}
 
 void MediaStreamConnection::run() {
-  socket_.setMaxPayloadSize(static_cast<int>(limits_.max_readable_frame_bytes));
-  socket_.setReceiveTimeout(Poco::Timespan(limits_.receive_timeout.count() * 1000));
-  // A peer that stops reading must not stall the call's strand for long on a write.
-  socket_.setSendTimeout(Poco::Timespan(2, 0));
   ++counters_.streams_opened;
   std::string end_reason = "stream closed";
-  Poco::Buffer<char> frame(0);
   try {
-    while (true) {
-      frame.resize(0);
-      int flags = 0;
-      const int received = socket_.receiveFrame(frame, flags);
-      if (received == 0 && flags == 0) {
-        end_reason = "Twilio closed the connection";
-        break;
-      }
-      const int opcode = flags & WebSocket::FRAME_OP_BITMASK;
-      if (opcode == WebSocket::FRAME_OP_CLOSE) {
-        end_reason = "Twilio closed the stream";
-        close(kCloseNormal, "");
-        break;
-      }
-      if (opcode == WebSocket::FRAME_OP_PING) {
-        std::lock_guard lock(send_mutex_);
-        if (!send_closed_) {
-          socket_.sendFrame(frame.begin(), static_cast<int>(frame.size()),
-                            static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_PONG));
+    socket_.setReceiveTimeout(Poco::Timespan(limits_.receive_timeout.count() * 1000));
+    // A peer that stops reading must not stall the call's strand for long on a write.
+    socket_.setSendTimeout(Poco::Timespan(2, 0));
+    // Marks and `clear` are small and urgent: never hold them back for an ACK.
+    socket_.setNoDelay(true);
+    WebSocketFrame frame;
+    std::string error;
+    bool reading = true;
+    while (reading) {
+      switch (reader_.next(frame, error)) {
+        case WebSocketFrameReader::Next::frame:
+          reading = handle_frame(frame, end_reason);
+          break;
+        case WebSocketFrameReader::Next::need_more: {
+          const std::span<char> space = reader_.receive_space();
+          const int received = socket_.receiveBytes(space.data(), static_cast<int>(space.size()));
+          if (received <= 0) {
+            end_reason = "Twilio closed the connection";
+            reading = false;
+          } else {
+            reader_.commit(static_cast<std::size_t>(received));
+          }
+          break;
         }
-        continue;
-      }
-      if (opcode == WebSocket::FRAME_OP_PONG) continue;
-      ++counters_.frames_received;
-      bool keep_reading = true;
-      if (!message_rate_.allow(time_.now())) {
-        keep_reading = handle_bad_frame(kTooFastFrameSlot, "too_fast",
-                                        fmt::format("more than {} messages a second", limits_.max_messages_per_second));
-      } else if (opcode != WebSocket::FRAME_OP_TEXT || (flags & WebSocket::FRAME_FLAG_FIN) == 0) {
-        keep_reading = handle_bad_frame(static_cast<std::size_t>(twilio::FrameProblem::not_json),
-                                        "not_json", "binary or fragmented frame (Twilio sends whole text frames)");
-      } else if (frame.size() > limits_.max_frame_bytes) {
-        keep_reading = handle_bad_frame(kOversizedFrameSlot, "too_large",
-                                        fmt::format("{} bytes (limit {})", frame.size(),
-                                                    limits_.max_frame_bytes));
-      } else {
-        keep_reading = handle_text_frame(std::string_view(frame.begin(), frame.size()));
-      }
-      if (!keep_reading) {
-        end_reason = "stream ended";
-        break;
+        case WebSocketFrameReader::Next::too_big:
+          end_reason = fmt::format("a frame larger than {} bytes", limits_.max_readable_frame_bytes);
+          ++counters_.bad_frames[kOversizedFrameSlot];
+          spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
+          close(host::kWebSocketCloseTooBig, "frame too large");
+          reading = false;
+          break;
+        case WebSocketFrameReader::Next::protocol_error:
+          end_reason = "malformed WebSocket frame: " + error;
+          spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
+          close(host::kWebSocketCloseProtocolError, "bad frame");
+          reading = false;
+          break;
       }
     }
   } catch (const Poco::TimeoutException&) {
     end_reason = fmt::format("no frame from Twilio for {} ms", limits_.receive_timeout.count());
     spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
-    close(kClosePolicyViolation, "timeout");
-  } catch (const Poco::Net::WebSocketException& error) {
-    const bool too_big = error.code() == WebSocket::WS_ERR_PAYLOAD_TOO_BIG;
-    end_reason = too_big ? fmt::format("a frame larger than {} bytes", limits_.max_readable_frame_bytes)
-                         : "malformed WebSocket frame: " + error.displayText();
-    if (too_big) ++counters_.bad_frames[kOversizedFrameSlot];
-    spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
-    close(too_big ? kCloseTooBig : kClosePolicyViolation, too_big ? "frame too large" : "bad frame");
+    close(host::kWebSocketClosePolicyViolation, "timeout");
   } catch (const Poco::Exception& error) {
     end_reason = "connection error: " + error.displayText();
     spdlog::info("{} {}", log_prefix_, end_reason);
   } catch (const std::exception& error) {
     end_reason = std::string("internal error: ") + error.what();
     spdlog::error("{} {}", log_prefix_, end_reason);
-    close(kCloseInternalError, "internal error");
+    close(host::kWebSocketCloseInternalError, "internal error");
   }
   {
     std::lock_guard lock(send_mutex_);
     send_closed_ = true;
+    // The fd goes back now, not when the last holder of this connection lets go.
+    try {
+      socket_.close();
+    } catch (const Poco::Exception&) {
+    }
   }
   // Let go of the call: it holds this connection (its sender) and this held it (the
-  // receiver), and neither would ever be freed, nor this socket's fd closed.
+  // receiver), and neither would ever be freed.
   if (const auto receiver = std::exchange(receiver_, nullptr)) receiver->on_stream_closed(end_reason);
   spdlog::debug("{} stream finished: {}", log_prefix_, end_reason);
+}
+
+bool MediaStreamConnection::handle_frame(const WebSocketFrame& frame, std::string& end_reason) {
+  switch (frame.opcode) {
+    case WebSocketOpcode::close:
+      end_reason = "Twilio closed the stream";
+      close(host::kWebSocketCloseNormal, "");
+      return false;
+    case WebSocketOpcode::ping: {
+      std::lock_guard lock(send_mutex_);
+      if (!send_closed_) {
+        send_frame_locked(WebSocketOpcode::pong, frame.payload);
+        flush_locked();
+      }
+      return true;
+    }
+    case WebSocketOpcode::pong:
+      return true;
+    default:
+      break;
+  }
+  ++counters_.frames_received;
+  bool keep_reading = true;
+  if (!message_rate_.allow(time_.now())) {
+    keep_reading = handle_bad_frame(kTooFastFrameSlot, "too_fast",
+                                    fmt::format("more than {} messages a second", limits_.max_messages_per_second));
+  } else if (frame.opcode != WebSocketOpcode::text || !frame.final_fragment) {
+    keep_reading = handle_bad_frame(static_cast<std::size_t>(twilio::FrameProblem::not_json), "not_json",
+                                    "binary or fragmented frame (Twilio sends whole text frames)");
+  } else if (frame.payload.size() > limits_.max_frame_bytes) {
+    keep_reading = handle_bad_frame(kOversizedFrameSlot, "too_large",
+                                    fmt::format("{} bytes (limit {})", frame.payload.size(), limits_.max_frame_bytes));
+  } else {
+    keep_reading = handle_text_frame(frame.payload);
+  }
+  if (!keep_reading) end_reason = "stream ended";
+  return keep_reading;
 }
 
 bool MediaStreamConnection::handle_bad_frame(std::size_t problem_slot, std::string_view problem,
@@ -142,7 +165,7 @@ bool MediaStreamConnection::handle_bad_frame(std::size_t problem_slot, std::stri
     ++counters_.streams_closed_for_garbage;
     spdlog::warn("{} too many bad frames ({} within {} ms): closing the stream (1008)", log_prefix_,
                  limits_.max_bad_frames_per_window, limits_.bad_frame_window.count());
-    close(kClosePolicyViolation, "too many invalid frames");
+    close(host::kWebSocketClosePolicyViolation, "too many invalid frames");
     return false;
   }
   return true;
@@ -189,7 +212,7 @@ void MediaStreamConnection::handle_start(const twilio::StartMessage& start) {
     spdlog::error("{} unsupported media format {} {} Hz {} ch: closing", log_prefix_, start.encoding,
                   start.sample_rate_hz, start.channels);
     phase_ = Phase::closing;
-    close(kClosePolicyViolation, "unsupported media format");
+    close(host::kWebSocketClosePolicyViolation, "unsupported media format");
     return;
   }
   stream_sid_ = start.stream_sid;
@@ -202,7 +225,7 @@ void MediaStreamConnection::handle_start(const twilio::StartMessage& start) {
   if (!receiver) {
     spdlog::error("{} cannot start the call: {}", log_prefix_, receiver.status().message());
     phase_ = Phase::closing;
-    close(kCloseInternalError, "cannot start the call");
+    close(host::kWebSocketCloseInternalError, "cannot start the call");
     return;
   }
   receiver_ = std::move(receiver).value();
@@ -227,45 +250,74 @@ void MediaStreamConnection::handle_media(twilio::MediaMessage& media) {
   receiver_->on_caller_audio(offset_ms, std::move(media.payload));
 }
 
-void MediaStreamConnection::send_text_locked(const std::string& text) {
-  if (send_closed_) return;
+void MediaStreamConnection::send_frame_locked(WebSocketOpcode opcode, std::string_view payload) {
+  host::append_websocket_frame(opcode, payload, send_frames_);
+  ++frames_pending_;
+}
+
+void MediaStreamConnection::frame_text_locked(const std::string& text) {
+  send_frame_locked(WebSocketOpcode::text, text);
+}
+
+void MediaStreamConnection::flush_locked() {
+  const std::size_t frames = std::exchange(frames_pending_, 0);
+  if (send_closed_ || send_frames_.empty()) {
+    send_frames_.clear();
+    return;
+  }
   try {
-    socket_.sendFrame(text.data(), static_cast<int>(text.size()), WebSocket::FRAME_TEXT);
-    ++counters_.frames_sent;
+    // Blocking with a send timeout: Poco writes it all or throws.
+    socket_.sendBytes(send_frames_.data(), static_cast<int>(send_frames_.size()));
+    counters_.frames_sent += frames;
   } catch (const Poco::Exception& error) {
     // The reader sees the broken socket too and ends the stream; stop writing now.
     send_closed_ = true;
     spdlog::info("{} cannot send to Twilio: {}", log_prefix_, error.displayText());
   }
+  send_frames_.clear();
 }
 
 void MediaStreamConnection::send_media(std::span<const std::uint8_t> mulaw_audio) {
   std::lock_guard lock(send_mutex_);
   if (send_closed_ || outbound_stream_sid_.empty()) return;
   twilio::serialize_media(outbound_stream_sid_, mulaw_audio, send_buffer_);
-  send_text_locked(send_buffer_);
+  frame_text_locked(send_buffer_);
+  flush_locked();
 }
 
 void MediaStreamConnection::send_mark(std::string_view name) {
   std::lock_guard lock(send_mutex_);
   if (send_closed_ || outbound_stream_sid_.empty()) return;
   twilio::serialize_mark(outbound_stream_sid_, name, send_buffer_);
-  send_text_locked(send_buffer_);
+  frame_text_locked(send_buffer_);
+  flush_locked();
+}
+
+void MediaStreamConnection::send_media_with_mark(std::span<const std::uint8_t> mulaw_audio, std::string_view name) {
+  std::lock_guard lock(send_mutex_);
+  if (send_closed_ || outbound_stream_sid_.empty()) return;
+  twilio::serialize_media(outbound_stream_sid_, mulaw_audio, send_buffer_);
+  frame_text_locked(send_buffer_);
+  twilio::serialize_mark(outbound_stream_sid_, name, send_buffer_);
+  frame_text_locked(send_buffer_);
+  flush_locked();
 }
 
 void MediaStreamConnection::send_clear() {
   std::lock_guard lock(send_mutex_);
   if (send_closed_ || outbound_stream_sid_.empty()) return;
   twilio::serialize_clear(outbound_stream_sid_, send_buffer_);
-  send_text_locked(send_buffer_);
+  frame_text_locked(send_buffer_);
+  flush_locked();
 }
 
 void MediaStreamConnection::close(std::uint16_t code, std::string_view reason) {
   std::lock_guard lock(send_mutex_);
   if (send_closed_) return;
+  host::append_websocket_close(code, reason, send_frames_);
+  flush_locked();
   send_closed_ = true;
   try {
-    socket_.shutdown(code, std::string(reason));
     // The peer answers with its own close frame; don't wait long for it.
     socket_.setReceiveTimeout(Poco::Timespan(5, 0));
   } catch (const Poco::Exception& error) {

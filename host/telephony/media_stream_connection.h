@@ -1,10 +1,12 @@
 // One Twilio Media Stream WebSocket, from upgrade to close.
 //
-// The reader loop runs on the HTTP thread that accepted the upgrade (Poco's WebSocket is
-// blocking): it reads frames, refuses bad ones (counted, logged, never fatal alone; a
+// The reader loop runs on the HTTP thread that accepted the upgrade (the socket is
+// blocking): it reads whatever one recv(2) returns, takes every whole frame out of it
+// (host/http/websocket_frames.h), refuses bad ones (counted, logged, never fatal alone; a
 // flood closes the socket with 1008), fills timestamp gaps with silence, answers pings,
 // and hands each event to the call's MediaStreamReceiver. Writes come from the call's
-// strand through the MediaStreamSender side, serialised by a mutex.
+// strand through the MediaStreamSender side, serialised by a mutex; a chunk of audio
+// and its mark go out in one send(2).
 //
 // Ownership: shared — the HTTP thread holds it for run(), the call holds it as its
 // sender. Lifetime: run() returns when the socket is closed; the sender side then
@@ -17,8 +19,10 @@
 #include <mutex>
 #include <string>
 
-#include <Poco/Net/WebSocket.h>
+#include <Poco/Net/StreamSocket.h>
 
+#include "host/http/websocket_frames.h"
+#include "host/http/websocket_upgrade.h"
 #include "host/runtime/clock.h"
 #include "host/telephony/bad_frame_policy.h"
 #include "host/telephony/call_record.h"
@@ -48,7 +52,7 @@ struct MediaStreamLimits {
 class MediaStreamConnection final : public MediaStreamSender,
                                     public std::enable_shared_from_this<MediaStreamConnection> {
  public:
-  MediaStreamConnection(Poco::Net::WebSocket socket, CallRecord record, CallStarter& starter,
+  MediaStreamConnection(host::AcceptedWebSocket socket, CallRecord record, CallStarter& starter,
                         TelephonyCounters& counters, const host::TimeSource& time,
                         MediaStreamLimits limits = {});
 
@@ -57,6 +61,7 @@ class MediaStreamConnection final : public MediaStreamSender,
 
   void send_media(std::span<const std::uint8_t> mulaw_audio) override;
   void send_mark(std::string_view name) override;
+  void send_media_with_mark(std::span<const std::uint8_t> mulaw_audio, std::string_view name) override;
   void send_clear() override;
   void close(std::uint16_t code, std::string_view reason) override;
 
@@ -64,13 +69,19 @@ class MediaStreamConnection final : public MediaStreamSender,
   enum class Phase { awaiting_start, streaming, closing };
 
   // false: stop reading.
+  bool handle_frame(const host::WebSocketFrame& frame, std::string& end_reason);
   bool handle_text_frame(std::string_view text);
   bool handle_bad_frame(std::size_t problem_slot, std::string_view problem, std::string_view detail);
   void handle_start(const twilio::StartMessage& start);
   void handle_media(twilio::MediaMessage& media);
-  void send_text_locked(const std::string& text);
+  // Appends `text` (a serialised message) to the frames waiting in send_frames_.
+  void frame_text_locked(const std::string& text);
+  // Sends send_frames_ in one write and empties it.
+  void flush_locked();
+  void send_frame_locked(host::WebSocketOpcode opcode, std::string_view payload);
 
-  Poco::Net::WebSocket socket_;
+  Poco::Net::StreamSocket socket_;
+  host::WebSocketFrameReader reader_;
   CallRecord record_;
   CallStarter& starter_;
   TelephonyCounters& counters_;
@@ -89,7 +100,9 @@ class MediaStreamConnection final : public MediaStreamSender,
 
   // Sender state, guarded by send_mutex_.
   std::mutex send_mutex_;
-  std::string send_buffer_;
+  std::string send_buffer_;  // one serialised message
+  std::string send_frames_;  // the frames of one write
+  std::size_t frames_pending_ = 0;
   std::string outbound_stream_sid_;
   bool send_closed_ = false;
 };

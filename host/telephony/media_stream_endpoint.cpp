@@ -3,10 +3,10 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/WebSocket.h>
 #include <spdlog/spdlog.h>
 
 #include "host/http/http_responses.h"
+#include "host/http/websocket_upgrade.h"
 #include "host/telephony/conversation_id.h"
 #include "host/telephony/twilio_request_check.h"
 
@@ -83,17 +83,15 @@ void MediaStreamEndpoint::handle(Poco::Net::HTTPServerRequest& request,
     refuse(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "host at capacity");
     return;
   }
-  std::shared_ptr<MediaStreamConnection> connection;
-  try {
-    Poco::Net::WebSocket socket(request, response);
-    connection = std::make_shared<MediaStreamConnection>(std::move(socket), std::move(*stored.value()),
-                                                         starter_, counters_, time_, limits_);
-  } catch (const Poco::Net::WebSocketException& error) {
+  auto accepted = host::accept_websocket(request, response);
+  if (!accepted) {
     capacity_.release();
-    spdlog::warn("stream for {}: not a WebSocket upgrade: {}", conversation_id, error.displayText());
-    if (!response.sent()) refuse(response, HTTPResponse::HTTP_BAD_REQUEST, "expected a WebSocket upgrade");
+    spdlog::warn("stream for {}: not a WebSocket upgrade: {}", conversation_id, accepted.status().message());
+    refuse(response, HTTPResponse::HTTP_BAD_REQUEST, "expected a WebSocket upgrade");
     return;
   }
+  auto connection = std::make_shared<MediaStreamConnection>(std::move(accepted).value(), std::move(*stored.value()),
+                                                            starter_, counters_, time_, limits_);
   connection->run();
   capacity_.release();
 }

@@ -30,6 +30,11 @@ class MediaStreamSender {
   virtual void send_media(std::span<const std::uint8_t> mulaw_audio) = 0;
   // Twilio echoes the mark back when the audio sent before it has played.
   virtual void send_mark(std::string_view name) = 0;
+  // Audio followed by its mark; a sender may write the two in one go.
+  virtual void send_media_with_mark(std::span<const std::uint8_t> mulaw_audio, std::string_view name) {
+    send_media(mulaw_audio);
+    send_mark(name);
+  }
   // Drops the audio Twilio has buffered; Twilio then returns every pending mark.
   virtual void send_clear() = 0;
   // Ends the stream from the host's side (Twilio then runs the next TwiML verb; with
