@@ -1,11 +1,13 @@
 #include "host/twilio/media_stream_messages.h"
 
-#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "host/audio/base64.h"
+#include "host/twilio/media_message_scanner.h"
 
 namespace callagent::twilio {
 namespace {
@@ -18,10 +20,9 @@ using Json = nlohmann::ordered_json;
 // one hostile frame cannot flood the log.
 constexpr std::size_t kMaxQuotedBytes = 40;
 
-// Twilio nests three levels at most (start.mediaFormat). nlohmann copies and dumps nested
-// values recursively (its failed-parse path included), so a frame of a few kilobytes of
-// '[' would overflow a worker thread's stack; such frames are refused before parsing.
-constexpr std::size_t kMaxNestingDepth = 16;
+// Frames nested deeper than this are refused before nlohmann sees them; why is explained
+// in media_message_scanner.h, where the fast path shares the limit.
+using detail::kMaxNestingDepth;
 
 // Scans brackets outside strings only: one cheap pass, far below the parse's own cost.
 bool nesting_within_limit(std::string_view text) {
@@ -119,9 +120,7 @@ bool read_integer_value(const Json& field, std::string_view path, Integer& value
                         ParseOutcome& outcome) {
   if (field.is_string()) {
     const auto& text = field.get_ref<const std::string&>();
-    const char* const end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (error != std::errc{} || stop != end) {
+    if (!detail::parse_decimal(text, value)) {
       return fail(outcome, FrameProblem::bad_number,
                   std::string(path) + ": not a number: " + quote_for_detail(text));
     }
@@ -294,37 +293,6 @@ void dispatch_event(const Json& root, std::string_view event, ParseOutcome& outc
 // ---------------------------------------------------------------------------------------
 // Hand-written JSON for the outbound hot path.
 
-// Length of the well-formed UTF-8 sequence at `index`, or 0 when it is malformed
-// (stray continuation, overlong form, surrogate, above U+10FFFF, truncated). The ranges
-// are those of Unicode's table of well-formed byte sequences.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t index) {
-  const auto lead = static_cast<unsigned char>(text[index]);
-  std::size_t length = 0;
-  unsigned char second_low = 0x80;
-  unsigned char second_high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) second_low = 0xA0;   // overlong below U+0800
-    if (lead == 0xED) second_high = 0x9F;  // UTF-16 surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) second_low = 0x90;   // overlong below U+10000
-    if (lead == 0xF4) second_high = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (index + length > text.size()) return 0;
-  for (std::size_t offset = 1; offset < length; ++offset) {
-    const auto byte = static_cast<unsigned char>(text[index + offset]);
-    const unsigned char low = offset == 1 ? second_low : 0x80;
-    const unsigned char high = offset == 1 ? second_high : 0xBF;
-    if (byte < low || byte > high) return 0;
-  }
-  return length;
-}
-
 bool needs_escaping(unsigned char byte) { return byte < 0x20 || byte == '"' || byte == '\\' || byte >= 0x80; }
 
 void append_control_escape(unsigned char byte, std::string& output) {
@@ -354,7 +322,7 @@ void append_json_string_contents(std::string_view text, std::string& output) {
     } else if (byte < 0x20) {
       append_control_escape(byte, output);
       ++index;
-    } else if (const std::size_t length = utf8_sequence_length(text, index); length != 0) {
+    } else if (const std::size_t length = detail::utf8_sequence_length(text, index); length != 0) {
       output.append(text.substr(index, length));
       index += length;
     } else {
@@ -396,7 +364,30 @@ std::string_view to_string(FrameProblem problem) noexcept {
   return "unknown";
 }
 
+namespace {
+
+// Frames answered by the fast path on this thread; thread-local so that counting costs no
+// atomic operation on the hot path.
+thread_local std::uint64_t fast_path_parse_count = 0;
+
+}  // namespace
+
+std::uint64_t detail::fast_path_parses() noexcept { return fast_path_parse_count; }
+
+// `media` and `mark` frames, nearly all of the traffic, are read straight from the text
+// when the scanner can vouch for them; everything else, every refusal included, goes
+// through nlohmann so results and error details stay those of the one full parser.
 ParseOutcome parse_inbound_message(std::string_view text) {
+  if (std::optional<InboundMessage> message = detail::scan_media_or_mark(text)) {
+    ++fast_path_parse_count;
+    ParseOutcome outcome;
+    outcome.message = std::move(*message);
+    return outcome;
+  }
+  return detail::parse_inbound_message_slow(text);
+}
+
+ParseOutcome detail::parse_inbound_message_slow(std::string_view text) {
   ParseOutcome outcome;
   if (!nesting_within_limit(text)) {
     fail(outcome, FrameProblem::not_json,
