@@ -1,5 +1,6 @@
 #include "host/telephony/media_stream_connection.h"
 
+#include <array>
 #include <utility>
 
 #include <Poco/Net/NetException.h>
@@ -48,6 +49,7 @@ MediaStreamConnection::MediaStreamConnection(host::AcceptedWebSocket socket, Cal
 void MediaStreamConnection::run() {
   ++counters_.streams_opened;
   std::string end_reason = "stream closed";
+  bool peer_finished = false;  // Twilio closed (a close frame or the TCP connection)
   try {
     socket_.setReceiveTimeout(Poco::Timespan(limits_.receive_timeout.count() * 1000));
     // A peer that stops reading must not stall the call's strand for long on a write.
@@ -61,12 +63,14 @@ void MediaStreamConnection::run() {
       switch (reader_.next(frame, error)) {
         case WebSocketFrameReader::Next::frame:
           reading = handle_frame(frame, end_reason);
+          peer_finished = frame.opcode == WebSocketOpcode::close;
           break;
         case WebSocketFrameReader::Next::need_more: {
           const std::span<char> space = reader_.receive_space();
           const int received = socket_.receiveBytes(space.data(), static_cast<int>(space.size()));
           if (received <= 0) {
             end_reason = "Twilio closed the connection";
+            peer_finished = true;
             reading = false;
           } else {
             reader_.commit(static_cast<std::size_t>(received));
@@ -100,6 +104,7 @@ void MediaStreamConnection::run() {
     spdlog::error("{} {}", log_prefix_, end_reason);
     close(host::kWebSocketCloseInternalError, "internal error");
   }
+  if (!peer_finished) linger_before_close();
   {
     std::lock_guard lock(send_mutex_);
     send_closed_ = true;
@@ -113,6 +118,23 @@ void MediaStreamConnection::run() {
   // receiver), and neither would ever be freed.
   if (const auto receiver = std::exchange(receiver_, nullptr)) receiver->on_stream_closed(end_reason);
   spdlog::debug("{} stream finished: {}", log_prefix_, end_reason);
+}
+
+void MediaStreamConnection::linger_before_close() {
+  // The host ended the stream while Twilio may still be sending (a frame too large, a
+  // flood, a protocol error). Closing with its bytes unread would answer them with a TCP
+  // reset, which can destroy our close frame before Twilio reads it: stop sending, and
+  // discard what still arrives until Twilio closes too, for a second at most.
+  try {
+    socket_.shutdownSend();
+    const auto deadline = time_.now() + std::chrono::seconds(1);
+    socket_.setReceiveTimeout(Poco::Timespan(1, 0));
+    std::array<char, 4096> discarded{};
+    while (time_.now() < deadline && socket_.receiveBytes(discarded.data(), static_cast<int>(discarded.size())) > 0) {
+    }
+  } catch (const Poco::Exception&) {
+    // Reset or timed out: nothing more to wait for.
+  }
 }
 
 bool MediaStreamConnection::handle_frame(const WebSocketFrame& frame, std::string& end_reason) {

@@ -70,6 +70,7 @@ class MediaStreamConnection final : public MediaStreamSender,
 
   // false: stop reading.
   bool handle_frame(const host::WebSocketFrame& frame, std::string& end_reason);
+  void linger_before_close();
   bool handle_text_frame(std::string_view text);
   bool handle_bad_frame(std::size_t problem_slot, std::string_view problem, std::string_view detail);
   void handle_start(const twilio::StartMessage& start);
