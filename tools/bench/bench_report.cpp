@@ -93,10 +93,7 @@ nlohmann::json report_json(const BenchReport& report) {
         {"turn_metrics", options.turn_metrics},
         {"state", options.state},
         {"host_env", options.host_env},
-        {"vendor_shards",
-         {{"deepgram", report.vendor_shards.deepgram},
-          {"openai", report.vendor_shards.openai},
-          {"elevenlabs", report.vendor_shards.elevenlabs}}}}},
+        {"vendor_connection_limit", report.vendor_connection_limit}}},
       {"machine",
        {{"cpus", report.machine.cpus},
         {"cpu_model", report.machine.cpu_model},
@@ -147,7 +144,6 @@ nlohmann::json report_json(const BenchReport& report) {
         {"per_call", rss_per_call_kb(report)}}},
       {"host_turn_stages_ms", {{"turns", report.turn_stages.turns}, {"stages", stages}}},
       {"host", {{"pid", report.host_pid}, {"exit", report.host_exit}}},
-      {"balanced_connections", report.balanced_connections},
       {"rss_samples", samples},
   };
 }

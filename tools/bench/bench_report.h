@@ -44,8 +44,7 @@ struct BenchReport {
   MachineInfo machine;
   double load_average_before = 0;
   double load_average_after = 0;
-  VendorShardCounts vendor_shards;
-  std::uint64_t balanced_connections = 0;
+  int vendor_connection_limit = 0;  // connections each mock vendor accepts at once
   int host_pid = 0;
   std::string host_exit;  // "0", "killed", …
   LoadResults load;

@@ -98,7 +98,7 @@ int run(const BenchOptions& options) {
   delays.tts_first_audio_ms = options.tts_first_audio_ms;
   delays.tts_ms_per_character = options.tts_ms_per_character;
   VendorFarm vendors(delays, caller_lines(), options.calls);
-  report.vendor_shards = vendors.shards();
+  report.vendor_connection_limit = vendors.connection_limit();
 
   const std::uint16_t port = free_port();
   const std::string config_path = work_dir + "/bench-config.json";
@@ -182,7 +182,6 @@ int run(const BenchOptions& options) {
   report.host_exit = exit_status ? std::to_string(*exit_status) : "killed after 30 s";
   report.samples = sampler.samples();
   report.load = std::move(results);
-  report.balanced_connections = vendors.balanced_connections();
   report.turn_stages = read_turn_metrics(transcripts_dir);
   report.load_average_after = read_load_average_1m();
 

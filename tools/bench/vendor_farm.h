@@ -1,12 +1,11 @@
 // The mock vendors a benchmarked call talks to — Deepgram (energy mode), OpenAI (echo) and
-// ElevenLabs (HTTP streaming) — in the bench process, with the delays under test. The
-// Deepgram and OpenAI mocks serve a fixed number of concurrent connections (their Poco
-// thread limit, 32), so for many calls the farm starts several instances of each behind a
-// TcpBalancer; the base_url it gives the host is the balancer's. With few calls a vendor is
-// reached directly. The ElevenLabs mock takes a connection limit: one instance, sized to N.
+// ElevenLabs (HTTP streaming) — in the bench process, with the delays under test. One
+// instance of each, sized for the load: each mock takes a connection limit
+// (`max_connections`, one thread per connection in its own pool), set to the calls plus
+// headroom, so the host reaches every vendor directly.
 //
-// Threading: construct and destroy on one thread; the mocks and balancers serve on their
-// own threads. Lifetime: destroy after the host has stopped.
+// Threading: construct and destroy on one thread; the mocks serve on their own threads.
+// Lifetime: destroy after the host has stopped.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "tools/bench/tcp_balancer.h"
 #include "tools/mock-vendors/deepgram/fake_deepgram.h"
 #include "tools/mock-vendors/elevenlabs/fake_elevenlabs.h"
 #include "tools/mock-vendors/openai/fake_openai.h"
@@ -29,18 +27,14 @@ struct VendorDelays {
   int tts_ms_per_character = 40;
 };
 
-struct VendorShardCounts {
-  int deepgram = 1;
-  int openai = 1;
-  int elevenlabs = 1;
-};
-
-// How many instances of each mock `calls` concurrent calls need.
-VendorShardCounts shards_for_calls(int calls);
+// The connections each mock accepts at once for `calls` concurrent calls: a call's
+// connection can outlive it briefly, a cancelled LLM request is replaced by a new
+// connection, and the host warms its phrase cache at start-up.
+int vendor_connection_limit(int calls);
 
 class VendorFarm {
  public:
-  // Starts everything; throws std::runtime_error if a mock or balancer cannot start.
+  // Starts everything; throws std::runtime_error if a mock cannot start.
   VendorFarm(const VendorDelays& delays, const std::vector<std::string>& caller_lines, int calls);
   ~VendorFarm();
   VendorFarm(const VendorFarm&) = delete;
@@ -52,17 +46,13 @@ class VendorFarm {
   std::string deepgram_api_key() const;
   std::string openai_api_key() const;
   std::string elevenlabs_api_key() const;
-  const VendorShardCounts& shards() const noexcept { return shards_; }
-  std::uint64_t balanced_connections() const;  // relayed through balancers so far
+  int connection_limit() const noexcept { return connection_limit_; }
 
  private:
-  VendorShardCounts shards_;
-  std::vector<std::unique_ptr<mock::FakeDeepgram>> deepgram_;
-  std::vector<std::unique_ptr<mock::FakeOpenAi>> openai_;
-  std::vector<std::unique_ptr<mock::FakeElevenLabs>> elevenlabs_;
-  std::unique_ptr<TcpBalancer> deepgram_balancer_;
-  std::unique_ptr<TcpBalancer> openai_balancer_;
-  std::unique_ptr<TcpBalancer> elevenlabs_balancer_;
+  int connection_limit_;
+  std::unique_ptr<mock::FakeDeepgram> deepgram_;
+  std::unique_ptr<mock::FakeOpenAi> openai_;
+  std::unique_ptr<mock::FakeElevenLabs> elevenlabs_;
 };
 
 }  // namespace callagent::bench
