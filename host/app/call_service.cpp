@@ -40,6 +40,7 @@ struct CallService::Parts {
   std::shared_ptr<const twilio::TwilioRestClient> rest;
   std::unique_ptr<pipeline::CallFactory> factory;
   std::unique_ptr<telephony::VoiceWebhook> webhook;
+  std::unique_ptr<SocketReactor> stream_reactor;  // reads the plain-TCP Media Streams
   std::unique_ptr<telephony::MediaStreamEndpoint> streams;
   std::unique_ptr<telephony::CallApi> api;
   std::unique_ptr<metrics::CallMetrics> call_metrics;
@@ -192,8 +193,10 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
   parts->factory = std::make_unique<pipeline::CallFactory>(services, config.agent);
   parts->webhook = std::make_unique<telephony::VoiceWebhook>(settings, *parts->calls, *parts->capacity,
                                                              parts->counters);
+  parts->stream_reactor = std::make_unique<SocketReactor>(parts->workers->thread_count(), "streams");
   parts->streams = std::make_unique<telephony::MediaStreamEndpoint>(
-      settings, *parts->calls, *parts->capacity, *parts->factory, parts->counters, parts->time);
+      settings, *parts->calls, *parts->capacity, *parts->factory, parts->counters, parts->time,
+      telephony::MediaStreamLimits{}, parts->stream_reactor.get());
   parts->api = std::make_unique<telephony::CallApi>(settings, *parts->calls, parts->rest);
   return std::unique_ptr<CallService>(new CallService(std::move(parts)));
 }
@@ -262,7 +265,9 @@ void CallService::end_calls(std::chrono::milliseconds grace) {
 void CallService::stop() {
   if (!parts_ || !parts_->workers) return;
   parts_->capacity->close_for_new_calls();
-  // Streams closed by the server's stop reach their calls as posts; give them a moment.
+  // Streams still open end now (the reactor's, and those the server's stop closed); their
+  // calls hear of it as posts: give them a moment.
+  parts_->stream_reactor->stop(std::chrono::seconds(2));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (parts_->factory->live_calls() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

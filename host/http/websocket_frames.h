@@ -61,6 +61,8 @@ class WebSocketFrameReader {
   void append(std::string_view bytes);
 
   Next next(WebSocketFrame& frame, std::string& error);
+  // Drops every byte received and not yet handed out (a stream that is closing).
+  void discard() noexcept { begin_ = end_ = 0; }
   std::size_t buffered_bytes() const noexcept { return end_ - begin_; }
 
  private:

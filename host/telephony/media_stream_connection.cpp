@@ -1,11 +1,14 @@
 #include "host/telephony/media_stream_connection.h"
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include <Poco/Net/NetException.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include "host/audio/mulaw.h"
 
@@ -17,6 +20,11 @@ using host::WebSocketFrameReader;
 using host::WebSocketOpcode;
 
 constexpr std::size_t kBadFramesLoggedInFull = 5;
+// After the host's close frame on Twilio's bad input: how long Twilio's bytes are still
+// taken in before the socket closes anyway.
+constexpr std::int64_t kLingerMs = 1000;
+// After the host's close frame (the call ended): how long Twilio gets to answer it.
+constexpr std::int64_t kCloseAnswerWaitMs = 5000;
 
 std::string printable_excerpt(std::string_view text) {
   std::string excerpt;
@@ -32,7 +40,8 @@ std::string printable_excerpt(std::string_view text) {
 
 MediaStreamConnection::MediaStreamConnection(host::AcceptedWebSocket socket, CallRecord record,
                                              CallStarter& starter, TelephonyCounters& counters,
-                                             const host::TimeSource& time, MediaStreamLimits limits)
+                                             const host::TimeSource& time, MediaStreamLimits limits,
+                                             std::function<void()> on_finished)
     : socket_(std::move(socket.socket)),
       reader_(limits.max_readable_frame_bytes),
       record_(std::move(record)),
@@ -42,69 +51,197 @@ MediaStreamConnection::MediaStreamConnection(host::AcceptedWebSocket socket, Cal
       limits_(limits),
       bad_frames_(limits.max_bad_frames_per_window, limits.bad_frame_window),
       message_rate_(limits.max_messages_per_second, limits.max_message_burst),
-      log_prefix_(fmt::format("[twilio call={}]", record_.conversation_id)) {
+      log_prefix_(fmt::format("[twilio call={}]", record_.conversation_id)),
+      on_finished_(std::move(on_finished)),
+      socket_fd_(socket_.impl()->sockfd()) {
   reader_.append(socket.read_ahead);
+}
+
+int MediaStreamConnection::socket_fd() const { return socket_fd_; }
+
+std::int64_t MediaStreamConnection::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time_.now().time_since_epoch()).count();
+}
+
+bool MediaStreamConnection::handle_received() {
+  WebSocketFrame frame;
+  std::string error;
+  for (;;) {
+    switch (reader_.next(frame, error)) {
+      case WebSocketFrameReader::Next::frame:
+        if (!handle_frame(frame)) {
+          peer_finished_ = frame.opcode == WebSocketOpcode::close;
+          return false;
+        }
+        break;
+      case WebSocketFrameReader::Next::need_more:
+        return true;
+      case WebSocketFrameReader::Next::too_big:
+        end_reason_ = fmt::format("a frame larger than {} bytes", limits_.max_readable_frame_bytes);
+        ++counters_.bad_frames[kOversizedFrameSlot];
+        spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason_);
+        close(host::kWebSocketCloseTooBig, "frame too large");
+        return false;
+      case WebSocketFrameReader::Next::protocol_error:
+        end_reason_ = "malformed WebSocket frame: " + error;
+        spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason_);
+        close(host::kWebSocketCloseProtocolError, "bad frame");
+        return false;
+    }
+  }
 }
 
 void MediaStreamConnection::run() {
   ++counters_.streams_opened;
-  std::string end_reason = "stream closed";
-  bool peer_finished = false;  // Twilio closed (a close frame or the TCP connection)
   try {
     socket_.setReceiveTimeout(Poco::Timespan(limits_.receive_timeout.count() * 1000));
     // A peer that stops reading must not stall the call's strand for long on a write.
     socket_.setSendTimeout(Poco::Timespan(2, 0));
     // Marks and `clear` are small and urgent: never hold them back for an ACK.
     socket_.setNoDelay(true);
-    WebSocketFrame frame;
-    std::string error;
-    bool reading = true;
-    while (reading) {
-      switch (reader_.next(frame, error)) {
-        case WebSocketFrameReader::Next::frame:
-          reading = handle_frame(frame, end_reason);
-          peer_finished = frame.opcode == WebSocketOpcode::close;
-          break;
-        case WebSocketFrameReader::Next::need_more: {
-          const std::span<char> space = reader_.receive_space();
-          const int received = socket_.receiveBytes(space.data(), static_cast<int>(space.size()));
-          if (received <= 0) {
-            end_reason = "Twilio closed the connection";
-            peer_finished = true;
-            reading = false;
-          } else {
-            reader_.commit(static_cast<std::size_t>(received));
-          }
-          break;
-        }
-        case WebSocketFrameReader::Next::too_big:
-          end_reason = fmt::format("a frame larger than {} bytes", limits_.max_readable_frame_bytes);
-          ++counters_.bad_frames[kOversizedFrameSlot];
-          spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
-          close(host::kWebSocketCloseTooBig, "frame too large");
-          reading = false;
-          break;
-        case WebSocketFrameReader::Next::protocol_error:
-          end_reason = "malformed WebSocket frame: " + error;
-          spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
-          close(host::kWebSocketCloseProtocolError, "bad frame");
-          reading = false;
-          break;
+    while (handle_received()) {
+      const std::span<char> space = reader_.receive_space();
+      const int received = socket_.receiveBytes(space.data(), static_cast<int>(space.size()));
+      if (received <= 0) {
+        end_reason_ = "Twilio closed the connection";
+        peer_finished_ = true;
+        break;
       }
+      reader_.commit(static_cast<std::size_t>(received));
     }
   } catch (const Poco::TimeoutException&) {
-    end_reason = fmt::format("no frame from Twilio for {} ms", limits_.receive_timeout.count());
-    spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason);
+    end_reason_ = fmt::format("no frame from Twilio for {} ms", limits_.receive_timeout.count());
+    spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason_);
     close(host::kWebSocketClosePolicyViolation, "timeout");
   } catch (const Poco::Exception& error) {
-    end_reason = "connection error: " + error.displayText();
-    spdlog::info("{} {}", log_prefix_, end_reason);
+    end_reason_ = "connection error: " + error.displayText();
+    spdlog::info("{} {}", log_prefix_, end_reason_);
   } catch (const std::exception& error) {
-    end_reason = std::string("internal error: ") + error.what();
-    spdlog::error("{} {}", log_prefix_, end_reason);
+    end_reason_ = std::string("internal error: ") + error.what();
+    spdlog::error("{} {}", log_prefix_, end_reason_);
     close(host::kWebSocketCloseInternalError, "internal error");
   }
-  if (!peer_finished) linger_before_close();
+  if (!peer_finished_) linger_before_close();
+  finish();
+}
+
+bool MediaStreamConnection::begin() {
+  ++counters_.streams_opened;
+  last_received_ms_ = now_ms();
+  try {
+    socket_.setSendTimeout(Poco::Timespan(2, 0));
+    socket_.setNoDelay(true);
+    if (handle_received()) return true;
+    // Ended by what came with the upgrade; Twilio may still be sending.
+    if (!peer_finished_) {
+      start_lingering();
+      return true;
+    }
+  } catch (const std::exception& error) {
+    end_reason_ = std::string("internal error: ") + error.what();
+    spdlog::error("{} {}", log_prefix_, end_reason_);
+    close(host::kWebSocketCloseInternalError, "internal error");
+  }
+  finish();
+  return false;
+}
+
+bool MediaStreamConnection::on_readable() {
+  if (finished_) return false;
+  try {
+    for (;;) {
+      const std::span<char> space = reader_.receive_space();
+      const ssize_t received = ::recv(socket_fd_, space.data(), space.size(), MSG_DONTWAIT);
+      if (received > 0) {
+        reader_.commit(static_cast<std::size_t>(received));
+        last_received_ms_.store(now_ms(), std::memory_order_relaxed);
+        if (lingering_) {
+          reader_.discard();
+          continue;
+        }
+        if (handle_received()) continue;
+        // The host ends the stream (close sent): linger unless Twilio already closed.
+        if (peer_finished_) return end_reactor_stream();
+        start_lingering();
+        continue;
+      }
+      if (received == 0) {
+        if (lingering_) return end_reactor_stream();
+        if (timed_out_.load()) {
+          end_reason_ = fmt::format("no frame from Twilio for {} ms", limits_.receive_timeout.count());
+          spdlog::warn("{} {}: closing the stream", log_prefix_, end_reason_);
+          close(host::kWebSocketClosePolicyViolation, "timeout");
+        } else if (stop_requested_.load()) {
+          end_reason_ = "the host is shutting down";
+        } else {
+          end_reason_ = "Twilio closed the connection";
+          peer_finished_ = true;
+        }
+        return end_reactor_stream();
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+      if (errno == EINTR) continue;
+      end_reason_ = std::string("connection error: ") + std::strerror(errno);
+      spdlog::info("{} {}", log_prefix_, end_reason_);
+      return end_reactor_stream();
+    }
+  } catch (const std::exception& error) {
+    end_reason_ = std::string("internal error: ") + error.what();
+    spdlog::error("{} {}", log_prefix_, end_reason_);
+    close(host::kWebSocketCloseInternalError, "internal error");
+    return end_reactor_stream();
+  }
+}
+
+bool MediaStreamConnection::end_reactor_stream() {
+  finish();
+  return false;
+}
+
+void MediaStreamConnection::start_lingering() {
+  lingering_ = true;
+  reader_.discard();
+  linger_deadline_ms_ = now_ms() + kLingerMs;
+  std::lock_guard lock(send_mutex_);
+  try {
+    socket_.shutdownSend();
+  } catch (const Poco::Exception&) {
+    // Already reset: the next read says so.
+  }
+}
+
+void MediaStreamConnection::shut_reading_side() {
+  // recv() then returns 0 and the reactor calls on_readable, which ends the stream. The
+  // socket stays open until then, so its fd cannot be reused under the reactor's feet.
+  ::shutdown(socket_fd_, SHUT_RD);
+}
+
+void MediaStreamConnection::on_tick() {
+  const std::int64_t now = now_ms();
+  const std::int64_t linger_deadline = linger_deadline_ms_.load();
+  if (linger_deadline != 0) {
+    if (now >= linger_deadline) shut_reading_side();
+    return;
+  }
+  const std::int64_t close_sent = close_sent_ms_.load();
+  if (close_sent != 0 && now - close_sent >= kCloseAnswerWaitMs) {
+    shut_reading_side();  // Twilio never answered our close frame
+    return;
+  }
+  if (now - last_received_ms_.load(std::memory_order_relaxed) >= limits_.receive_timeout.count() &&
+      !timed_out_.exchange(true)) {
+    shut_reading_side();
+  }
+}
+
+void MediaStreamConnection::on_stop() {
+  stop_requested_ = true;
+  shut_reading_side();
+}
+
+void MediaStreamConnection::finish() {
+  if (finished_) return;
+  finished_ = true;
   {
     std::lock_guard lock(send_mutex_);
     send_closed_ = true;
@@ -116,8 +253,9 @@ void MediaStreamConnection::run() {
   }
   // Let go of the call: it holds this connection (its sender) and this held it (the
   // receiver), and neither would ever be freed.
-  if (const auto receiver = std::exchange(receiver_, nullptr)) receiver->on_stream_closed(end_reason);
-  spdlog::debug("{} stream finished: {}", log_prefix_, end_reason);
+  if (const auto receiver = std::exchange(receiver_, nullptr)) receiver->on_stream_closed(end_reason_);
+  spdlog::debug("{} stream finished: {}", log_prefix_, end_reason_);
+  if (on_finished_) std::exchange(on_finished_, nullptr)();
 }
 
 void MediaStreamConnection::linger_before_close() {
@@ -127,8 +265,8 @@ void MediaStreamConnection::linger_before_close() {
   // discard what still arrives until Twilio closes too, for a second at most.
   try {
     socket_.shutdownSend();
-    const auto deadline = time_.now() + std::chrono::seconds(1);
-    socket_.setReceiveTimeout(Poco::Timespan(1, 0));
+    const auto deadline = time_.now() + std::chrono::milliseconds(kLingerMs);
+    socket_.setReceiveTimeout(Poco::Timespan(kLingerMs * 1000));
     std::array<char, 4096> discarded{};
     while (time_.now() < deadline && socket_.receiveBytes(discarded.data(), static_cast<int>(discarded.size())) > 0) {
     }
@@ -137,10 +275,10 @@ void MediaStreamConnection::linger_before_close() {
   }
 }
 
-bool MediaStreamConnection::handle_frame(const WebSocketFrame& frame, std::string& end_reason) {
+bool MediaStreamConnection::handle_frame(const WebSocketFrame& frame) {
   switch (frame.opcode) {
     case WebSocketOpcode::close:
-      end_reason = "Twilio closed the stream";
+      end_reason_ = "Twilio closed the stream";
       close(host::kWebSocketCloseNormal, "");
       return false;
     case WebSocketOpcode::ping: {
@@ -170,7 +308,7 @@ bool MediaStreamConnection::handle_frame(const WebSocketFrame& frame, std::strin
   } else {
     keep_reading = handle_text_frame(frame.payload);
   }
-  if (!keep_reading) end_reason = "stream ended";
+  if (!keep_reading) end_reason_ = "stream ended";
   return keep_reading;
 }
 
@@ -339,6 +477,7 @@ void MediaStreamConnection::close(std::uint16_t code, std::string_view reason) {
   host::append_websocket_close(code, reason, send_frames_);
   flush_locked();
   send_closed_ = true;
+  close_sent_ms_ = now_ms();
   try {
     // The peer answers with its own close frame; don't wait long for it.
     socket_.setReceiveTimeout(Poco::Timespan(5, 0));

@@ -17,14 +17,16 @@ using Poco::Net::HTTPResponse;
 MediaStreamEndpoint::MediaStreamEndpoint(const TelephonySettings& settings,
                                          const CallRepository& calls, CallCapacity& capacity,
                                          CallStarter& starter, TelephonyCounters& counters,
-                                         const host::TimeSource& time, MediaStreamLimits limits)
+                                         const host::TimeSource& time, MediaStreamLimits limits,
+                                         host::SocketReactor* reactor)
     : settings_(settings),
       calls_(calls),
       capacity_(capacity),
       starter_(starter),
       counters_(counters),
       time_(time),
-      limits_(limits) {}
+      limits_(limits),
+      reactor_(reactor) {}
 
 void MediaStreamEndpoint::refuse(Poco::Net::HTTPServerResponse& response, int status,
                                  std::string_view message) const {
@@ -90,6 +92,22 @@ void MediaStreamEndpoint::handle(Poco::Net::HTTPServerRequest& request,
     refuse(response, HTTPResponse::HTTP_BAD_REQUEST, "expected a WebSocket upgrade");
     return;
   }
+  if (reactor_ != nullptr && !accepted.value().socket.secure()) {
+    // Plain TCP: the reactor's threads read it; this HTTP thread goes back to the pool.
+    const int fd = accepted.value().socket.impl()->sockfd();
+    auto connection = std::make_shared<MediaStreamConnection>(
+        std::move(accepted).value(), std::move(*stored.value()), starter_, counters_, time_, limits_,
+        [&capacity = capacity_] { capacity.release(); });
+    if (!connection->begin()) return;
+    if (const Status watched = reactor_->add(fd, connection); !watched) {
+      spdlog::warn("stream for {}: {}", conversation_id, watched.message());
+      connection->on_stop();
+      while (connection->on_readable()) {
+      }
+    }
+    return;
+  }
+  // TLS: read on this thread, blocking (media_stream_connection.h says why).
   auto connection = std::make_shared<MediaStreamConnection>(std::move(accepted).value(), std::move(*stored.value()),
                                                             starter_, counters_, time_, limits_);
   connection->run();

@@ -4,8 +4,9 @@
 // is unknown (404), the conversation already has a stream (409), the host is full or
 // draining (503), or the state store is down (503).
 //
-// Threading: handle() runs on an HTTP thread and, once upgraded, stays on it for the
-// life of the stream (see MediaStreamConnection).
+// Threading: handle() runs on an HTTP thread. Once upgraded, a plain TCP stream goes to
+// the SocketReactor and the HTTP thread returns; a TLS stream (or any stream when no
+// reactor is given) is read on that HTTP thread for its whole life (MediaStreamConnection).
 #pragma once
 
 #include <string_view>
@@ -30,7 +31,8 @@ class MediaStreamEndpoint {
   // Every reference must outlive this object.
   MediaStreamEndpoint(const TelephonySettings& settings, const CallRepository& calls,
                       CallCapacity& capacity, CallStarter& starter, TelephonyCounters& counters,
-                      const host::TimeSource& time, MediaStreamLimits limits = {});
+                      const host::TimeSource& time, MediaStreamLimits limits = {},
+                      host::SocketReactor* reactor = nullptr);
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               std::string_view conversation_id) const;
@@ -45,6 +47,7 @@ class MediaStreamEndpoint {
   TelephonyCounters& counters_;
   const host::TimeSource& time_;
   MediaStreamLimits limits_;
+  host::SocketReactor* reactor_;
 };
 
 }  // namespace callagent::telephony

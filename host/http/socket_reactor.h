@@ -1,0 +1,80 @@
+// Watches many long-lived sockets (the Media Stream WebSockets) with a few threads: one
+// epoll set, `threads` threads waiting on it, and each ready socket handed to its client
+// on whichever thread woke. Replaces one blocked thread per stream: under load a woken
+// thread finds several sockets ready at once and goes through them without sleeping in
+// between, where a thread per stream costs a sleep and a wake-up for every 20 ms frame.
+//
+// EPOLLONESHOT: a socket is re-armed only after its client returned, so one client is
+// never run by two threads at once, and its on_readable calls are serialised.
+//
+// Threading: add(), stop() and size() from any thread. Clients' on_tick runs on a reactor
+// thread about once a second, possibly while the same client's on_readable runs on
+// another. Ownership: the reactor holds a share of each client until its on_readable
+// returns false; clients own their sockets (the reactor never closes one).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "callagent/plugin_api/status.h"
+
+namespace callagent::host {
+
+class SocketReactor {
+ public:
+  class Client {
+   public:
+    virtual ~Client() = default;
+    // The socket is readable or hung up: read what has arrived without blocking. False
+    // when the client is done with its socket (it has closed it): the reactor lets go.
+    virtual bool on_readable() = 0;
+    // About once a second, for timeouts. Must be thread-safe against on_readable: the
+    // usual move is shutting the socket's reading side, which on_readable then sees.
+    virtual void on_tick() = 0;
+    // The reactor is stopping: end the stream (again by shutting the reading side).
+    virtual void on_stop() = 0;
+  };
+
+  // Starts `threads` threads (at least one) named `name`-N. Throws std::system_error when
+  // the epoll set or the wake-up fd cannot be made.
+  SocketReactor(std::size_t threads, std::string name = "streams");
+  ~SocketReactor();
+  SocketReactor(const SocketReactor&) = delete;
+  SocketReactor& operator=(const SocketReactor&) = delete;
+
+  // Watches `fd` for `client`. Fails once stop() has begun, or when epoll refuses the fd.
+  Status add(int fd, std::shared_ptr<Client> client);
+  // Asks every client to end (on_stop), waits up to `limit` for them to finish, then
+  // stops the threads. Idempotent.
+  void stop(std::chrono::milliseconds limit);
+  std::size_t size() const;
+
+ private:
+  struct Registration {
+    int fd;
+    std::shared_ptr<Client> client;
+  };
+
+  void run(std::size_t index);
+  void handle(std::uint64_t id);
+  void tick_all();
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::vector<std::thread> threads_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, Registration> registrations_;
+  std::uint64_t next_id_ = 1;  // 0 is the wake-up fd
+  bool stopping_ = false;
+  std::atomic<bool> exiting_{false};
+  std::atomic<std::int64_t> next_tick_ms_{0};
+};
+
+}  // namespace callagent::host
