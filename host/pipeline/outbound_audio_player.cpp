@@ -79,6 +79,10 @@ void OutboundAudioPlayer::check_finished_utterances() {
 }
 
 void OutboundAudioPlayer::pump() {
+  // One pacing timer per player: a pump called by enqueue() replaces the pending one
+  // (left alone, each enqueue started another timer chain, all pumping until the queue
+  // ran dry — a dozen chains per reply).
+  if (pump_timer_) timers_.cancel(*pump_timer_);
   pump_timer_.reset();
   const host::TimePoint now = timers_.time().now();
   if (playback_ends_at_ < now) playback_ends_at_ = now;  // the line went quiet meanwhile

@@ -54,6 +54,18 @@ TEST_F(OutboundAudioPlayerTest, SendsOnlyASmallLeadAheadOfRealTime) {
   }
 }
 
+// TTS engines deliver a reply in many small chunks, faster than real time: the pacing
+// stays one timer, not one more per chunk.
+TEST_F(OutboundAudioPlayerTest, ManySmallChunksKeepOnePacingTimer) {
+  for (int chunk = 0; chunk < 25; ++chunk) player->enqueue(1, 0, audio_ms(40));
+  EXPECT_EQ(timers.pending(), 1U);
+  timers.advance(200ms);
+  EXPECT_EQ(timers.pending(), 1U);
+  timers.advance(1000ms);
+  EXPECT_EQ(sender->audio_bytes(), 1000U * 8);
+  EXPECT_EQ(timers.pending(), 0U);
+}
+
 TEST_F(OutboundAudioPlayerTest, ReportsAnUtteranceOnlyWhenItsLastMarkReturns) {
   player->enqueue(7, 0, audio_ms(100));
   player->finish_utterance(7);
