@@ -14,7 +14,7 @@
 namespace callagent::host {
 namespace {
 
-constexpr std::uint32_t kWatchFlags = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+constexpr std::uint32_t kWatchFlags = EPOLLIN | EPOLLRDHUP | EPOLLET;
 constexpr std::uint64_t kWakeId = 0;
 constexpr int kMaxEventsPerWait = 64;
 constexpr std::int64_t kTickIntervalMs = 1000;
@@ -60,7 +60,9 @@ Status SocketReactor::add(int fd, std::shared_ptr<Client> client) {
     std::lock_guard lock(mutex_);
     if (stopping_) return Status(ErrorCode::unavailable, "the host is shutting down");
     id = next_id_++;
-    registrations_.emplace(id, Registration{fd, std::move(client)});
+    auto registration = std::make_shared<Registration>();
+    registration->client = std::move(client);
+    registrations_.emplace(id, std::move(registration));
   }
   epoll_event event{};
   event.events = kWatchFlags;
@@ -85,7 +87,7 @@ void SocketReactor::stop(std::chrono::milliseconds limit) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
-    for (const auto& [id, registration] : registrations_) clients.push_back(registration.client);
+    for (const auto& [id, registration] : registrations_) clients.push_back(registration->client);
   }
   for (const auto& client : clients) client->on_stop();
   clients.clear();
@@ -127,28 +129,25 @@ void SocketReactor::run(std::size_t index) {
 }
 
 void SocketReactor::handle(std::uint64_t id) {
-  std::shared_ptr<Client> client;
-  int fd = -1;
+  std::shared_ptr<Registration> registration;
   {
     std::lock_guard lock(mutex_);
     const auto found = registrations_.find(id);
     if (found == registrations_.end()) return;
-    client = found->second.client;
-    fd = found->second.fd;
+    registration = found->second;
   }
-  if (client->on_readable()) {
-    epoll_event event{};
-    event.events = kWatchFlags;
-    event.data.u64 = id;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) == 0) return;
-    spdlog::error("stream reactor: cannot re-arm a socket: {}", std::strerror(errno));
-    // Nothing will call it again: end the stream here (after on_stop it reads the end).
-    client->on_stop();
-    while (client->on_readable()) {
-    }
+  // Another thread is serving this socket: it sees this event in `pending` and reads again.
+  if (registration->pending.fetch_add(1, std::memory_order_acq_rel) != 0) return;
+  int served = 1;
+  for (;;) {
+    if (!registration->client->on_readable()) break;
+    const int before = registration->pending.fetch_sub(served, std::memory_order_acq_rel);
+    if (before == served) return;  // nothing arrived meanwhile
+    served = before - served;      // events that arrived while it read: read again
   }
   // The client closed its socket, which took the fd out of the epoll set (an explicit
-  // EPOLL_CTL_DEL now could hit a new socket that reused the fd number).
+  // EPOLL_CTL_DEL now could hit a new socket that reused the fd number). `pending` stays
+  // non-zero, so a late event for it does nothing.
   std::lock_guard lock(mutex_);
   registrations_.erase(id);
 }
@@ -158,7 +157,7 @@ void SocketReactor::tick_all() {
   {
     std::lock_guard lock(mutex_);
     clients.reserve(registrations_.size());
-    for (const auto& [id, registration] : registrations_) clients.push_back(registration.client);
+    for (const auto& [id, registration] : registrations_) clients.push_back(registration->client);
   }
   for (const auto& client : clients) client->on_tick();
 }

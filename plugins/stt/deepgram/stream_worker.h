@@ -114,6 +114,7 @@ class StreamWorker {
   // socket_mutex_, like the two below.
   Poco::Net::WebSocket* live_socket_ = nullptr;
   int live_socket_fd_ = -1;
+  int direct_sends_since_check_ = 0;  // direct sends since the send queue was last looked at
   // Call offset of the first audio sent on the current connection (-1: none yet).
   std::int64_t timeline_offset_ms_ = -1;
   // When audio or a message last went to Deepgram (KeepAlive is due after a quiet
