@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -193,7 +194,12 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
   parts->factory = std::make_unique<pipeline::CallFactory>(services, config.agent);
   parts->webhook = std::make_unique<telephony::VoiceWebhook>(settings, *parts->calls, *parts->capacity,
                                                              parts->counters);
-  parts->stream_reactor = std::make_unique<SocketReactor>(parts->workers->thread_count(), "streams");
+  // Half the cores by default: one thread carries several hundred streams, and fewer
+  // threads find more sockets ready per wake-up (BENCHMARKS.md).
+  const std::size_t stream_threads =
+      config.server.stream_threads > 0 ? static_cast<std::size_t>(config.server.stream_threads)
+                                       : std::max<std::size_t>(1, std::thread::hardware_concurrency() / 2);
+  parts->stream_reactor = std::make_unique<SocketReactor>(stream_threads, "streams");
   parts->streams = std::make_unique<telephony::MediaStreamEndpoint>(
       settings, *parts->calls, *parts->capacity, *parts->factory, parts->counters, parts->time,
       telephony::MediaStreamLimits{}, parts->stream_reactor.get());

@@ -47,6 +47,7 @@ void read_server(ObjectReader& section, ServerConfig& server) {
   }
   section.read_int("http_threads", server.http_threads, 1, 1024);
   section.read_int("worker_threads", server.worker_threads, 0, 256);
+  section.read_int("stream_threads", server.stream_threads, 0, 256);
   section.read_int("max_queued_connections", server.max_queued_connections, 1, 65535);
   section.read_int("max_calls", server.max_calls, 1, 100000);
   section.read_int("shutdown_timeout_seconds", server.shutdown_timeout_seconds, 0, 3600);
@@ -285,6 +286,7 @@ nlohmann::json redacted_dump(const HostConfig& config) {
         {"base_url", server.base_url},
         {"http_threads", server.http_threads},
         {"worker_threads", server.worker_threads},
+        {"stream_threads", server.stream_threads},
         {"max_queued_connections", server.max_queued_connections},
         {"max_calls", server.max_calls},
         {"shutdown_timeout_seconds", server.shutdown_timeout_seconds},

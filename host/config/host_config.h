@@ -31,6 +31,7 @@ struct ServerConfig {
   std::string base_url;             // public URL Twilio reaches, e.g. "https://abc.ngrok.app"
   int http_threads = 16;            // Poco HTTP server threads (webhooks, API)
   int worker_threads = 0;           // call pipeline workers; 0 = one per CPU core
+  int stream_threads = 0;           // threads reading the Media Streams; 0 = half the cores (at least 1)
   int max_queued_connections = 256;
   int max_calls = 100;              // concurrent calls before the webhook answers busy
   int shutdown_timeout_seconds = 30;  // how long calls may finish after SIGTERM

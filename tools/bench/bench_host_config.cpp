@@ -16,6 +16,7 @@ nlohmann::json make_host_config(const BenchOptions& options, const VendorFarm& v
         {"base_url", base_url},
         {"http_threads", options.http_threads},
         {"worker_threads", options.worker_threads},
+        {"stream_threads", options.stream_threads},
         {"max_calls", max_calls},
         {"max_queued_connections", std::max(256, options.calls * 2)},
         {"shutdown_timeout_seconds", 5},

@@ -38,6 +38,7 @@ po::options_description describe_options() {
     ("interrupt-sensitivity", po::value<std::string>()->default_value("high"), "the host's agent.interrupt_sensitivity: low or high")
     ("http-threads", po::value<int>()->default_value(16), "the host's server.http_threads")
     ("worker-threads", po::value<int>()->default_value(0), "the host's server.worker_threads; 0: one per core")
+    ("stream-threads", po::value<int>()->default_value(0), "the host's server.stream_threads; 0: half the cores")
     ("no-turn-metrics", po::bool_switch(), "do not ask events_jsonfile to write every event (turn.metrics)")
     ("state", po::value<std::string>()->default_value("memory"), "the host's state store: memory (state_memory) or redis://HOST:PORT[/DB] (state_redis; start the server yourself)")
     ("host-env", po::value<std::vector<std::string>>()->composing(), "NAME=VALUE in the host's environment (repeatable), e.g. MALLOC_ARENA_MAX=2")
@@ -86,6 +87,7 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
   options.interrupt_sensitivity = values["interrupt-sensitivity"].as<std::string>();
   options.http_threads = values["http-threads"].as<int>();
   options.worker_threads = values["worker-threads"].as<int>();
+  options.stream_threads = values["stream-threads"].as<int>();
   options.turn_metrics = !values["no-turn-metrics"].as<bool>();
   options.state = values["state"].as<std::string>();
   if (values.count("host-env") > 0) options.host_env = values["host-env"].as<std::vector<std::string>>();

@@ -90,6 +90,7 @@ nlohmann::json report_json(const BenchReport& report) {
         {"interrupt_sensitivity", options.interrupt_sensitivity},
         {"http_threads", options.http_threads},
         {"worker_threads", options.worker_threads},
+        {"stream_threads", options.stream_threads},
         {"turn_metrics", options.turn_metrics},
         {"state", options.state},
         {"host_env", options.host_env},
