@@ -146,15 +146,20 @@ TEST_F(WebSocketProtocolTest, AnUnmaskedFrameIsAProtocolErrorClosedWith1002) {
   raw.sendBytes(request.data(), static_cast<int>(request.size()));
   std::string received;
   char buffer[4096];
-  for (;;) {
-    const int size = raw.receiveBytes(buffer, sizeof buffer);
-    if (size <= 0) break;
-    received.append(buffer, static_cast<std::size_t>(size));
+  try {
+    for (;;) {
+      const int size = raw.receiveBytes(buffer, sizeof buffer);
+      if (size <= 0) break;
+      received.append(buffer, static_cast<std::size_t>(size));
+    }
+  } catch (const Poco::Exception& error) {
+    ADD_FAILURE() << "reading the host's answer: " << error.displayText() << "\nafter " << received.size()
+                  << " bytes: " << received << "\n" << host.output();
   }
-  ASSERT_THAT(received, HasSubstr("HTTP/1.1 101"));
+  ASSERT_THAT(received, HasSubstr("HTTP/1.1 101")) << host.output();
   EXPECT_THAT(received, HasSubstr("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
   const std::string frames = received.substr(received.find("\r\n\r\n") + 4);
-  ASSERT_GE(frames.size(), 4U);
+  ASSERT_GE(frames.size(), 4U) << host.output();
   EXPECT_EQ(static_cast<unsigned char>(frames[0]), 0x88) << "a close frame";
   EXPECT_EQ(close_code(frames.substr(2)), 1002);
   // The host logs before it closes, but its output reaches us through a pipe.
