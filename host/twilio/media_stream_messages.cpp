@@ -472,22 +472,27 @@ std::string serialize_start(const StartMessage& start) {
   return dump(message);
 }
 
+// Written directly, like the host's own messages: the simulator and the benchmark send
+// 50 of these a second per call, and building a JSON document for each cost the bench
+// more than the host spent reading it. Same bytes as Twilio's sample (key order included).
 std::string serialize_inbound_media(std::string_view stream_sid, const MediaMessage& media) {
-  std::string payload;
-  audio::base64_encode_append(media.payload, payload);
-
-  Json body;
-  body["track"] = media.track.empty() ? std::string("inbound") : media.track;
-  body["chunk"] = std::to_string(media.chunk);
-  body["timestamp"] = std::to_string(media.timestamp_ms);
-  body["payload"] = std::move(payload);
-
-  Json message;
-  message["event"] = "media";
-  message["sequenceNumber"] = std::to_string(media.sequence_number);
-  message["media"] = std::move(body);
-  message["streamSid"] = stream_sid;
-  return dump(message);
+  std::string output;
+  output.reserve(kEnvelopeBytes * 2 + stream_sid.size() + (media.payload.size() + 2) / 3 * 4);
+  output += "{\"event\":\"media\",\"sequenceNumber\":\"";
+  output += std::to_string(media.sequence_number);
+  output += "\",\"media\":{\"track\":\"";
+  append_json_string_contents(media.track.empty() ? std::string_view("inbound") : std::string_view(media.track),
+                              output);
+  output += "\",\"chunk\":\"";
+  output += std::to_string(media.chunk);
+  output += "\",\"timestamp\":\"";
+  output += std::to_string(media.timestamp_ms);
+  output += "\",\"payload\":\"";
+  audio::base64_encode_append(media.payload, output);
+  output += "\"},\"streamSid\":\"";
+  append_json_string_contents(stream_sid, output);
+  output += "\"}";
+  return output;
 }
 
 std::string serialize_inbound_mark(std::string_view stream_sid, std::uint64_t sequence_number,

@@ -62,16 +62,7 @@ class BadInputTest : public ::testing::Test {
 
   static void start_stream(callsim::StreamClient& client) {
     ASSERT_TRUE(client.send_text(twilio::serialize_connected()));
-    twilio::StartMessage start;
-    start.sequence_number = 1;
-    start.stream_sid = "MZ0123456789abcdef0123456789abcdef";
-    start.account_sid = "AC0123456789abcdef0123456789abcdef";
-    start.call_sid = "CA0123456789abcdef0123456789abcdef";
-    start.tracks = {"inbound"};
-    start.encoding = "audio/x-mulaw";
-    start.sample_rate_hz = 8000;
-    start.channels = 1;
-    ASSERT_TRUE(client.send_text(twilio::serialize_start(start)));
+    ASSERT_TRUE(client.send_text(twilio::serialize_start(test_start_message())));
   }
 
   TemporaryDirectory directory;

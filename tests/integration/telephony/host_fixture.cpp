@@ -133,6 +133,19 @@ std::vector<nlohmann::json> wait_for_transcripts(const TemporaryDirectory& direc
   return records;
 }
 
+twilio::StartMessage test_start_message() {
+  twilio::StartMessage start;
+  start.sequence_number = 1;
+  start.stream_sid = "MZ0123456789abcdef0123456789abcdef";
+  start.account_sid = "AC0123456789abcdef0123456789abcdef";
+  start.call_sid = "CA0123456789abcdef0123456789abcdef";
+  start.tracks = {"inbound"};
+  start.encoding = "audio/x-mulaw";
+  start.sample_rate_hz = 8000;
+  start.channels = 1;
+  return start;
+}
+
 callsim::CallScript greeting_turn_goodbye(std::chrono::milliseconds turn, std::chrono::milliseconds goodbye) {
   using namespace std::chrono_literals;
   callsim::CallScript script;

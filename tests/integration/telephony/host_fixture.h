@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/twilio/media_stream_messages.h"
 #include "tests/support/child_process.h"
 #include "tools/call-sim/call_script.h"
 #include "tools/call-sim/simulated_call.h"
@@ -70,6 +71,9 @@ std::vector<nlohmann::json> wait_for_transcripts(const TemporaryDirectory& direc
 
 // The plainest whole call: hear the greeting, say one thing (`turn` of tone), hear the
 // answer, say goodbye (`goodbye` of tone; the fake STT's last line), wait for the hang-up.
+// The `start` a test stream sends: a fixed call, μ-law 8 kHz mono as Twilio announces it.
+twilio::StartMessage test_start_message();
+
 callsim::CallScript greeting_turn_goodbye(std::chrono::milliseconds turn = std::chrono::milliseconds(1000),
                                           std::chrono::milliseconds goodbye = std::chrono::milliseconds(800));
 

@@ -76,16 +76,7 @@ class WebSocketProtocolTest : public ::testing::Test {
   static void start(WebSocket& socket) {
     const std::string connected = twilio::serialize_connected();
     socket.sendFrame(connected.data(), static_cast<int>(connected.size()));
-    twilio::StartMessage message;
-    message.sequence_number = 1;
-    message.stream_sid = "MZ0123456789abcdef0123456789abcdef";
-    message.account_sid = "AC0123456789abcdef0123456789abcdef";
-    message.call_sid = "CA0123456789abcdef0123456789abcdef";
-    message.tracks = {"inbound"};
-    message.encoding = "audio/x-mulaw";
-    message.sample_rate_hz = 8000;
-    message.channels = 1;
-    const std::string text = twilio::serialize_start(message);
+    const std::string text = twilio::serialize_start(test_start_message());
     socket.sendFrame(text.data(), static_cast<int>(text.size()));
   }
 
