@@ -211,9 +211,11 @@ void MediaStreamConnection::start_lingering() {
 }
 
 void MediaStreamConnection::shut_reading_side() {
-  // recv() then returns 0 and the reactor calls on_readable, which ends the stream. The
-  // socket stays open until then, so its fd cannot be reused under the reactor's feet.
-  ::shutdown(socket_fd_, SHUT_RD);
+  // recv() then returns 0 and the reactor calls on_readable, which ends the stream. Under
+  // the lock finish() closes the socket with: once closed, its fd number may already
+  // belong to another stream's socket, which must not be shut.
+  std::lock_guard lock(fd_mutex_);
+  if (!socket_closed_) ::shutdown(socket_fd_, SHUT_RD);
 }
 
 void MediaStreamConnection::on_tick() {
@@ -243,6 +245,7 @@ void MediaStreamConnection::finish() {
   if (finished_) return;
   finished_ = true;
   {
+    std::lock_guard fd_lock(fd_mutex_);
     std::lock_guard lock(send_mutex_);
     send_closed_ = true;
     // The fd goes back now, not when the last holder of this connection lets go.
@@ -250,6 +253,7 @@ void MediaStreamConnection::finish() {
       socket_.close();
     } catch (const Poco::Exception&) {
     }
+    socket_closed_ = true;
   }
   // Let go of the call: it holds this connection (its sender) and this held it (the
   // receiver), and neither would ever be freed.

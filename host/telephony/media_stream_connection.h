@@ -138,6 +138,10 @@ class MediaStreamConnection final : public MediaStreamSender,
   std::atomic<std::int64_t> close_sent_ms_{0};        // 0: no close sent
   std::atomic<bool> timed_out_{false};
   std::atomic<bool> stop_requested_{false};
+  // Orders finish()'s close of the socket before any later shut_reading_side (on_tick and
+  // on_stop come from other threads).
+  std::mutex fd_mutex_;
+  bool socket_closed_ = false;  // guarded by fd_mutex_
   std::string stream_sid_;
   std::shared_ptr<MediaStreamReceiver> receiver_;
   std::size_t bad_frames_logged_ = 0;
