@@ -25,25 +25,8 @@ class BadInputTest : public ::testing::Test {
  protected:
   BadInputTest() : host(directory, fake_pipeline_config(directory, {"hello there", "goodbye"})) {}
 
-  callsim::WebhookRequest webhook(const std::string& token) const {
-    callsim::WebhookRequest request;
-    request.connect_url = host.base_url() + "/inbound_call";
-    request.signed_url = request.connect_url;
-    request.auth_token = token;
-    request.params = callsim::incoming_call_params("CA0123456789abcdef0123456789abcdef",
-                                                   "AC0123456789abcdef0123456789abcdef", "+15550001111",
-                                                   "+15550002222");
-    return request;
-  }
-
-  // A signed webhook's stream URL (a fresh, pending conversation).
-  std::string pending_stream_url() const {
-    const auto answer = callsim::post_voice_webhook(webhook(kTestAuthToken), {});
-    EXPECT_TRUE(answer && answer.value().status == 200);
-    const auto stream = callsim::parse_stream_twiml(answer.value().body);
-    EXPECT_TRUE(stream) << answer.value().body;
-    return stream.value().url;
-  }
+  callsim::WebhookRequest webhook(const std::string& token) const { return inbound_webhook(host, token); }
+  std::string pending_stream_url() const { return testing::pending_stream_url(host); }
 
   struct OpenStream {
     std::unique_ptr<callsim::StreamClient> client;

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "host/audio/mulaw.h"
+#include "tools/call-sim/twiml_stream_parser.h"
 
 namespace callagent::testing {
 
@@ -131,6 +132,26 @@ std::vector<nlohmann::json> wait_for_transcripts(const TemporaryDirectory& direc
     records = transcript_records(directory);
   }
   return records;
+}
+
+callsim::WebhookRequest inbound_webhook(const RunningHost& host, const std::string& auth_token) {
+  callsim::WebhookRequest request;
+  request.connect_url = host.base_url() + "/inbound_call";
+  request.signed_url = request.connect_url;
+  request.auth_token = auth_token;
+  request.params = callsim::incoming_call_params("CA0123456789abcdef0123456789abcdef",
+                                                 "AC0123456789abcdef0123456789abcdef", "+15550001111",
+                                                 "+15550002222");
+  return request;
+}
+
+std::string pending_stream_url(const RunningHost& host) {
+  const auto answer = callsim::post_voice_webhook(inbound_webhook(host, kTestAuthToken), {});
+  EXPECT_TRUE(answer && answer.value().status == 200);
+  if (!answer) return "";
+  const auto stream = callsim::parse_stream_twiml(answer.value().body);
+  EXPECT_TRUE(stream) << answer.value().body;
+  return stream ? stream.value().url : "";
 }
 
 twilio::StartMessage test_start_message() {

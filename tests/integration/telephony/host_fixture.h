@@ -16,6 +16,7 @@
 #include "tests/support/child_process.h"
 #include "tools/call-sim/call_script.h"
 #include "tools/call-sim/simulated_call.h"
+#include "tools/call-sim/webhook_client.h"
 
 namespace callagent::testing {
 
@@ -73,6 +74,12 @@ std::vector<nlohmann::json> wait_for_transcripts(const TemporaryDirectory& direc
 // answer, say goodbye (`goodbye` of tone; the fake STT's last line), wait for the hang-up.
 // The `start` a test stream sends: a fixed call, μ-law 8 kHz mono as Twilio announces it.
 twilio::StartMessage test_start_message();
+
+// Twilio's voice webhook for a fixed incoming call to `host`, signed with `auth_token`
+// (empty: unsigned).
+callsim::WebhookRequest inbound_webhook(const RunningHost& host, const std::string& auth_token);
+// A signed webhook's stream URL: a fresh conversation waiting for its stream.
+std::string pending_stream_url(const RunningHost& host);
 
 callsim::CallScript greeting_turn_goodbye(std::chrono::milliseconds turn = std::chrono::milliseconds(1000),
                                           std::chrono::milliseconds goodbye = std::chrono::milliseconds(800));

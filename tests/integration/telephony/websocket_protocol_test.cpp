@@ -31,21 +31,7 @@ class WebSocketProtocolTest : public ::testing::Test {
  protected:
   WebSocketProtocolTest() : host(directory, fake_pipeline_config(directory, {"hello there", "goodbye"})) {}
 
-  // A fresh conversation's stream path, from a signed voice webhook.
-  std::string pending_stream_url() const {
-    callsim::WebhookRequest request;
-    request.connect_url = host.base_url() + "/inbound_call";
-    request.signed_url = request.connect_url;
-    request.auth_token = kTestAuthToken;
-    request.params = callsim::incoming_call_params("CA0123456789abcdef0123456789abcdef",
-                                                   "AC0123456789abcdef0123456789abcdef", "+15550001111",
-                                                   "+15550002222");
-    const auto answer = callsim::post_voice_webhook(request, {});
-    EXPECT_TRUE(answer && answer.value().status == 200);
-    const auto stream = callsim::parse_stream_twiml(answer.value().body);
-    EXPECT_TRUE(stream);
-    return stream.value().url;
-  }
+  std::string pending_stream_url() const { return testing::pending_stream_url(host); }
 
   static std::string path_of(const std::string& url) { return url.substr(url.find('/', url.find("//") + 2)); }
 
