@@ -160,6 +160,8 @@ void read_agent(ObjectReader& section, AgentConfig& agent) {
   section.read_string("apology_message", agent.apology_message);
   section.read_choice("endpointing_mode", agent.endpointing_mode, {"stt", "time", "punctuation"});
   section.read_int("endpointing_silence_ms", agent.endpointing_silence_ms, 100, 10000);
+  // Deepgram asks for 20–250 ms of audio per message.
+  section.read_int("stt_batch_ms", agent.stt_batch_ms, 0, 250);
   section.read_string_list("tools", agent.tools);
   for (std::size_t index = 0; index < agent.tools.size(); ++index) {
     const auto& tool = agent.tools[index];
@@ -318,6 +320,7 @@ nlohmann::json redacted_dump(const HostConfig& config) {
         {"apology_message", agent.apology_message},
         {"endpointing_mode", agent.endpointing_mode},
         {"endpointing_silence_ms", agent.endpointing_silence_ms},
+        {"stt_batch_ms", agent.stt_batch_ms},
         {"tools", agent.tools},
         {"transfer_phone_number", agent.transfer_phone_number},
         {"llm_first_token_timeout_ms", agent.llm_first_token_timeout_ms},

@@ -83,6 +83,10 @@ struct AgentConfig {
   // . ? ! and a short pause, or the full silence otherwise).
   std::string endpointing_mode = "stt";
   int endpointing_silence_ms = 700;
+  // The caller's audio goes to the STT in chunks of up to this many ms instead of every
+  // 20 ms frame, except the chunks a decision waits on (the silence after the caller's
+  // speech, speech while barge-in waits for words), which go at once. 0: every frame.
+  int stt_batch_ms = 100;
   std::vector<std::string> tools;                 // "end_call", "transfer_call", "send_dtmf"
   std::string transfer_phone_number;              // where transfer_call dials
   int llm_first_token_timeout_ms = 8000;

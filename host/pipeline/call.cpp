@@ -42,6 +42,7 @@ struct Call::CallerTurn {
   std::string final_text;              // settled words of this turn
   std::string interim_text;            // the STT's current guess for what follows
   bool heard_speech = false;           // VAD or STT heard the caller in this turn
+  bool heard_sound = false;            // the VAD heard a loud chunk in this turn, speech or not
   std::string started_at;              // ISO time of the first speech
   std::optional<host::TimePoint> stt_final_at;
   std::optional<host::TimePoint> speech_end_at;
@@ -230,6 +231,7 @@ Status Call::open_sessions() {
   auto to_stt = AudioFormatConverter::create(kTwilioFormat, stt_format);
   if (!to_stt) return to_stt.status();
   to_stt_format_ = std::move(to_stt).value();
+  to_stt_ = std::make_unique<SttAudioBatcher>(agent_.stt_batch_ms, stt_format);
   auto from_tts = AudioFormatConverter::create(services_.tts->output_format(), kTwilioFormat);
   if (!from_tts) return from_tts.status();
   from_tts_format_ = std::move(from_tts).value();
@@ -364,14 +366,19 @@ void Call::handle_caller_audio(std::int64_t stream_offset_ms, const std::vector<
                                host::TimePoint received_at) {
   if (ending_) return;
   const VadEvent vad_event = vad_.process(audio, stream_offset_ms);
+  if (vad_.heard_sound()) caller_->heard_sound = true;
+  const bool now = must_reach_stt_at_once(CallerAudioMoment{
+      .loud = vad_.heard_sound(),
+      .turn_has_sound = caller_->heard_sound || caller_->heard_speech,
+      .ms_since_sound = vad_.ms_since_sound(),
+      .agent_interruptible = response_ && response_->interruptible && player_->busy()});
+  const auto duration_ms = static_cast<std::int64_t>(audio.size()) / (kTwilioFormat.sample_rate_hz / 1000);
   if (to_stt_format_->is_identity()) {
-    (void)stt_->send_audio(AudioChunk{audio.data(), audio.size(), AudioEncoding::mulaw, 8000, stream_offset_ms});
+    (void)to_stt_->forward(*stt_, audio, stream_offset_ms, duration_ms, now);
   } else {
     conversion_buffer_.clear();
     to_stt_format_->convert(audio, conversion_buffer_);
-    const AudioFormat format = services_.stt->input_format();
-    (void)stt_->send_audio(AudioChunk{conversion_buffer_.data(), conversion_buffer_.size(),
-                                      format.encoding, format.sample_rate_hz, stream_offset_ms});
+    (void)to_stt_->forward(*stt_, conversion_buffer_, stream_offset_ms, duration_ms, now);
   }
   if (vad_event == VadEvent::speech_started) {
     handle_speech_started(received_at);
@@ -473,7 +480,10 @@ void Call::end_caller_turn(std::string_view trigger) {
   const std::string started_at = caller_->started_at.empty() ? telephony::iso8601_now() : caller_->started_at;
   *caller_ = CallerTurn{};
   spdlog::debug("[call {}] caller turn ended ({}): {}", record_.conversation_id, trigger, text);
-  if (stt_) stt_->finalize();
+  if (stt_) {
+    (void)to_stt_->flush(*stt_);
+    stt_->finalize();
+  }
 
   // A reply still being prepared but not yet heard is replaced: the caller said more.
   if (response_ && !response_->audio_started) {
@@ -1027,6 +1037,8 @@ void Call::finish() {
   record_.turns = turns_;
   save_record_async();
 
+  // The STT gets the whole call's audio, up to its last (quiet) batch.
+  if (stt_) (void)to_stt_->flush(*stt_);
   // Sessions may join plugin threads while closing: do it off the strand. The listeners
   // go with them and are destroyed after them.
   struct Teardown {

@@ -39,6 +39,7 @@
 #include "host/pipeline/phrase_cache.h"
 #include "host/pipeline/phrase_matcher.h"
 #include "host/pipeline/sentence_splitter.h"
+#include "host/pipeline/stt_audio_batcher.h"
 #include "host/pipeline/voice_activity_detector.h"
 #include "host/runtime/executor.h"
 #include "host/runtime/strand.h"
@@ -213,6 +214,7 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   std::unique_ptr<AudioFormatConverter> to_stt_format_;
   std::unique_ptr<AudioFormatConverter> from_tts_format_;
   std::vector<std::uint8_t> conversion_buffer_;
+  std::unique_ptr<SttAudioBatcher> to_stt_;
 
   // Conversation state (strand only).
   std::unique_ptr<OutboundAudioPlayer> player_;

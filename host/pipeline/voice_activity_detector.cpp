@@ -76,6 +76,8 @@ VadEvent VoiceActivityDetector::process(std::span<const std::uint8_t> mulaw_audi
   // measured against itself.
   const bool loud = level_dbfs >= std::max(noise_floor_dbfs_ + settings_.threshold_above_noise_db,
                                            settings_.minimum_speech_dbfs);
+  last_chunk_loud_ = loud;
+  if (loud) last_sound_end_ms_ = chunk_end_ms;
   noise_floor_dbfs_ =
       std::max(next_noise_floor_dbfs(noise_floor_dbfs_, level_dbfs, duration_ms, speaking_),
                lowest_useful_floor_dbfs);

@@ -34,6 +34,12 @@ class VoiceActivityDetector {
   VadEvent process(std::span<const std::uint8_t> mulaw_audio, std::int64_t stream_offset_ms);
 
   bool speaking() const noexcept { return speaking_; }
+  // The last chunk was loud enough to be speech: true from a sound's first chunk, before
+  // `onset_ms` have passed and speaking() turns true.
+  bool heard_sound() const noexcept { return last_chunk_loud_; }
+  // Milliseconds of audio since the end of the last loud chunk, speech or not (from the
+  // stream's start when nothing was loud yet).
+  std::int64_t ms_since_sound() const noexcept { return audio_end_ms_ - last_sound_end_ms_; }
   // Where the current or last speech started / ended on the stream timeline.
   std::int64_t speech_started_at_ms() const noexcept { return speech_started_at_ms_; }
   std::int64_t speech_ended_at_ms() const noexcept { return speech_ended_at_ms_; }
@@ -44,6 +50,8 @@ class VoiceActivityDetector {
  private:
   VadSettings settings_;
   bool speaking_ = false;
+  bool last_chunk_loud_ = false;
+  std::int64_t last_sound_end_ms_ = 0;
   std::int64_t loud_run_ms_ = 0;
   std::int64_t quiet_run_ms_ = 0;
   std::int64_t speech_started_at_ms_ = 0;

@@ -48,6 +48,7 @@ nlohmann::json make_host_config(const BenchOptions& options, const VendorFarm& v
       {"agent",
        {{"initial_message", "Hello, thanks for calling. How can I help you today?"},
         {"interrupt_sensitivity", options.interrupt_sensitivity},
+        {"stt_batch_ms", options.stt_batch_ms},
         {"allowed_idle_time_seconds", 60},
         {"llm_first_token_timeout_ms", 8000},
         {"tts_first_audio_timeout_ms", 5000}}}};

@@ -91,6 +91,7 @@ nlohmann::json report_json(const BenchReport& report) {
         {"http_threads", options.http_threads},
         {"worker_threads", options.worker_threads},
         {"stream_threads", options.stream_threads},
+        {"stt_batch_ms", options.stt_batch_ms},
         {"turn_metrics", options.turn_metrics},
         {"state", options.state},
         {"host_env", options.host_env},

@@ -91,6 +91,18 @@ class CallTest : public ::testing::Test {
     pending_marks.clear();
   }
   void caller_says(const std::string& text) { stt_session().emit_final(text, true); }
+  // The caller's line in real time, 20 ms μ-law frames: a loud square wave or silence.
+  void caller_audio(bool loud, std::chrono::milliseconds duration) {
+    for (auto elapsed = 0ms; elapsed < duration; elapsed += 20ms) {
+      std::vector<std::uint8_t> audio(160, 0xFF);  // μ-law silence
+      if (loud) {
+        for (std::size_t index = 0; index < audio.size(); ++index) audio[index] = (index / 10) % 2 ? 0x10 : 0x90;
+      }
+      call->on_caller_audio(caller_offset_ms, std::move(audio));
+      caller_offset_ms += 20;
+      timers.advance(20ms);
+    }
+  }
 
   std::vector<std::string> texts_of_turns() const {
     std::vector<std::string> texts;
@@ -115,6 +127,7 @@ class CallTest : public ::testing::Test {
   std::shared_ptr<const twilio::TwilioRestClient> rest;
   std::shared_ptr<testing::RecordingLogger> logger = std::make_shared<testing::RecordingLogger>();
   std::vector<std::string> pending_marks;
+  std::int64_t caller_offset_ms = 0;  // the caller's audio timeline
   const metrics::CallMetrics* call_metrics = nullptr;
   std::shared_ptr<Call> call;
 };
@@ -458,21 +471,7 @@ TEST_F(CallTest, TurnMetricsCarryEveryStage) {
 TEST_F(CallTest, CallerSpeechEndIsWhereTheSpeechStoppedEvenWhenTheSttEndsTheTurnFirst) {
   start_call();
   play_to_end();
-  auto frame = [](bool loud) {
-    std::vector<std::uint8_t> audio(160, 0xFF);  // μ-law silence
-    if (loud) {
-      for (std::size_t index = 0; index < audio.size(); ++index) audio[index] = (index / 10) % 2 ? 0x10 : 0x90;
-    }
-    return audio;
-  };
-  std::int64_t offset_ms = 0;
-  auto send = [&](bool loud, std::chrono::milliseconds duration) {
-    for (auto elapsed = 0ms; elapsed < duration; elapsed += 20ms) {
-      call->on_caller_audio(offset_ms, frame(loud));
-      offset_ms += 20;
-      timers.advance(20ms);
-    }
-  };
+  auto send = [this](bool loud, std::chrono::milliseconds duration) { caller_audio(loud, duration); };
   send(false, 400ms);
   send(true, 1000ms);
   send(false, 100ms);
@@ -487,6 +486,54 @@ TEST_F(CallTest, CallerSpeechEndIsWhereTheSpeechStoppedEvenWhenTheSttEndsTheTurn
   EXPECT_LT(speech_end_ms, stt_final_ms) << payload.dump();
   EXPECT_GE(stt_final_ms - speech_end_ms, 80) << "the speech ended ~100 ms before the STT's final";
   EXPECT_LE(stt_final_ms - speech_end_ms, 140) << payload.dump();
+}
+
+// The caller's audio reaches the STT 100 ms at a time, except the silence after their
+// speech until the turn ends, which the STT's endpointing counts: every frame at once.
+TEST_F(CallTest, CallerAudioReachesTheSttInBatchesExceptTheSilenceThatEndsATurn) {
+  start_call();
+  play_to_end();
+  caller_audio(false, 400ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 4U) << "400 ms of quiet in 100 ms batches";
+  EXPECT_EQ(stt_session().last_stream_offset_ms(), 300);
+  caller_audio(true, 200ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 6U) << "speech mid-utterance in 100 ms batches";
+  EXPECT_EQ(stt_session().last_stream_offset_ms(), 500);
+  for (int frame = 0; frame < 30; ++frame) {
+    caller_audio(false, 20ms);
+    EXPECT_EQ(stt_session().audio_chunk_count(), 7U + frame) << "quiet frame " << frame << " after speech";
+    EXPECT_EQ(stt_session().last_stream_offset_ms(), 600 + 20 * frame);
+  }
+  caller_says("hello");  // the STT ends the turn
+  caller_audio(false, 400ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 36U + 4U) << "the turn is over: batches again";
+  EXPECT_EQ(stt_session().audio_byte_count(), 1600U * 8U) << "nothing lost or repeated";
+}
+
+// The STT's speech start and words are barge-in triggers: while the agent speaks, the
+// caller's sound goes at once. A greeting that cannot be interrupted waits for nothing.
+TEST_F(CallTest, CallerSoundOverTheAgentGoesToTheSttAtOnce) {
+  start_call();  // the greeting is playing
+  caller_audio(false, 100ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 1U);
+  caller_audio(true, 60ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 4U);
+}
+
+TEST_F(CallTest, CallerSoundOverAnUninterruptibleGreetingIsBatched) {
+  agent.greeting_interruptible = false;
+  start_call();
+  caller_audio(false, 100ms);
+  caller_audio(true, 60ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 1U);
+}
+
+TEST_F(CallTest, EveryFrameGoesToTheSttAtOnceWithBatchingOff) {
+  agent.stt_batch_ms = 0;
+  start_call();
+  play_to_end();
+  caller_audio(false, 400ms);
+  EXPECT_EQ(stt_session().audio_chunk_count(), 20U);
 }
 
 TEST_F(CallTest, SecondCallGetsTheGreetingFromTheCache) {

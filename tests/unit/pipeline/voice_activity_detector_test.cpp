@@ -126,6 +126,25 @@ TEST(VoiceActivityDetectorTest, SilenceIsZeroWhileSpeakingAndCountsFromTheEndOfS
   EXPECT_EQ(detector.silence_ms(), 700);
 }
 
+// The first loud chunk is heard at once, before onset_ms make it speech; a quiet chunk
+// clears it, also while speaking() still holds through the hangover.
+TEST(VoiceActivityDetectorTest, HeardSoundFollowsEachChunkBeforeOnsetAndDuringHangover) {
+  VoiceActivityDetector detector;
+  feed(detector, Signal().silence(500).mulaw());
+  EXPECT_FALSE(detector.heard_sound());
+  feed(detector, Signal().tone(20, 300.0, -20.0).mulaw(), 500);
+  EXPECT_TRUE(detector.heard_sound());
+  EXPECT_FALSE(detector.speaking());
+  feed(detector, Signal().tone(300, 300.0, -20.0).mulaw(), 520);
+  EXPECT_TRUE(detector.speaking());
+  feed(detector, Signal().silence(20).mulaw(), 820);
+  EXPECT_FALSE(detector.heard_sound());
+  EXPECT_TRUE(detector.speaking());
+  EXPECT_EQ(detector.ms_since_sound(), 20);
+  feed(detector, Signal().silence(1000).mulaw(), 840);
+  EXPECT_EQ(detector.ms_since_sound(), 1020);
+}
+
 TEST(VoiceActivityDetectorTest, BeforeAnySpeechAllAudioIsSilence) {
   VoiceActivityDetector detector;
   feed(detector, Signal().silence(1500).mulaw());
