@@ -118,7 +118,7 @@ void SocketReactor::run(std::size_t index) {
     }
     for (int i = 0; i < ready; ++i) {
       if (events[i].data.u64 == kWakeId) continue;  // stop: the loop condition decides
-      handle(events[i].data.u64);
+      handle(events[i].data.u64, events[i].events);
     }
     // One thread keeps the clock for the timeouts.
     if (index == 0 && steady_ms() >= next_tick_ms_.load()) {
@@ -128,7 +128,7 @@ void SocketReactor::run(std::size_t index) {
   }
 }
 
-void SocketReactor::handle(std::uint64_t id) {
+void SocketReactor::handle(std::uint64_t id, std::uint32_t events) {
   std::shared_ptr<Registration> registration;
   {
     std::lock_guard lock(mutex_);
@@ -136,11 +136,15 @@ void SocketReactor::handle(std::uint64_t id) {
     if (found == registrations_.end()) return;
     registration = found->second;
   }
+  // Set before the count, so the thread that sees this event in `pending` reads to the end.
+  if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+    registration->peer_closing.store(true, std::memory_order_release);
+  }
   // Another thread is serving this socket: it sees this event in `pending` and reads again.
   if (registration->pending.fetch_add(1, std::memory_order_acq_rel) != 0) return;
   int served = 1;
   for (;;) {
-    if (!registration->client->on_readable()) break;
+    if (!registration->client->on_readable(registration->peer_closing.load(std::memory_order_acquire))) break;
     const int before = registration->pending.fetch_sub(served, std::memory_order_acq_rel);
     if (before == served) return;  // nothing arrived meanwhile
     served = before - served;      // events that arrived while it read: read again

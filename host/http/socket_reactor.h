@@ -8,7 +8,8 @@
 // socket's first event runs on_readable, and events that arrive meanwhile make it run
 // again instead of starting a second thread on it. So one client is never run by two
 // threads at once, and no epoll_ctl is needed per event (EPOLLONESHOT's re-arm was ~3 %
-// of the host's CPU). on_readable must read until the socket would block.
+// of the host's CPU). on_readable reads until the socket would block, or stops at a short
+// read while the peer has not hung up (see Client::on_readable).
 //
 // Threading: add(), stop() and size() from any thread. Clients' on_tick runs on a reactor
 // thread about once a second, possibly while the same client's on_readable runs on
@@ -35,9 +36,15 @@ class SocketReactor {
   class Client {
    public:
     virtual ~Client() = default;
-    // The socket is readable or hung up: read until it would block. False when the
-    // client is done with its socket (it has closed it): the reactor lets go.
-    virtual bool on_readable() = 0;
+    // The socket is readable or hung up. False when the client is done with its socket
+    // (it has closed it): the reactor lets go.
+    // `peer_closing` false: the client may stop after a short read (recv returned less
+    // than the space offered): the kernel had nothing more, and bytes that arrive later
+    // raise a new edge. That saves the recv that would only say EAGAIN, one per frame.
+    // `peer_closing` true (the peer hung up, the reading side was shut, or the socket
+    // erred): read until recv returns 0 or would block — no further edge will come for
+    // the end of the stream.
+    virtual bool on_readable(bool peer_closing) = 0;
     // About once a second, for timeouts. Must be thread-safe against on_readable: the
     // usual move is shutting the socket's reading side, which on_readable then sees.
     virtual void on_tick() = 0;
@@ -64,10 +71,12 @@ class SocketReactor {
     std::shared_ptr<Client> client;
     // Readiness events taken and not yet served; non-zero while a thread serves it.
     std::atomic<int> pending{0};
+    // An event said the peer hung up (or the socket erred): read to the end from now on.
+    std::atomic<bool> peer_closing{false};
   };
 
   void run(std::size_t index);
-  void handle(std::uint64_t id);
+  void handle(std::uint64_t id, std::uint32_t events);
   void tick_all();
 
   int epoll_fd_ = -1;

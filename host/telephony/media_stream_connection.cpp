@@ -146,23 +146,30 @@ bool MediaStreamConnection::begin() {
   return false;
 }
 
-bool MediaStreamConnection::on_readable() {
+bool MediaStreamConnection::on_readable(bool peer_closing) {
   if (finished_) return false;
   try {
     for (;;) {
       const std::span<char> space = reader_.receive_space();
       const ssize_t received = ::recv(socket_fd_, space.data(), space.size(), MSG_DONTWAIT);
       if (received > 0) {
+        // A short read emptied the socket: what arrives next is a new event (reactor).
+        const bool drained = !peer_closing && static_cast<std::size_t>(received) < space.size();
         reader_.commit(static_cast<std::size_t>(received));
         last_received_ms_.store(now_ms(), std::memory_order_relaxed);
         if (lingering_) {
           reader_.discard();
+          if (drained) return true;
           continue;
         }
-        if (handle_received()) continue;
+        if (handle_received()) {
+          if (drained) return true;
+          continue;
+        }
         // The host ends the stream (close sent): linger unless Twilio already closed.
         if (peer_finished_) return end_reactor_stream();
         start_lingering();
+        if (drained) return true;
         continue;
       }
       if (received == 0) {

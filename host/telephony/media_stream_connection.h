@@ -72,7 +72,7 @@ class MediaStreamConnection final : public MediaStreamSender,
   // and handles the bytes already read with the upgrade. False: it has already ended.
   bool begin();
   int socket_fd() const;
-  bool on_readable() override;
+  bool on_readable(bool peer_closing) override;
   void on_tick() override;
   void on_stop() override;
 

@@ -102,7 +102,7 @@ void MediaStreamEndpoint::handle(Poco::Net::HTTPServerRequest& request,
     if (const Status watched = reactor_->add(fd, connection); !watched) {
       spdlog::warn("stream for {}: {}", conversation_id, watched.message());
       connection->on_stop();
-      while (connection->on_readable()) {
+      while (connection->on_readable(/*peer_closing=*/true)) {
       }
     }
     return;

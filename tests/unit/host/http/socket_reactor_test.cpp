@@ -1,6 +1,6 @@
 // SocketReactor on socket pairs: every byte written reaches its client, one client is
-// never run by two threads at once, ticks come, stop ends every client, and a client
-// that is done is let go.
+// never run by two threads at once, a short read is enough until the peer hangs up, ticks
+// come, stop ends every client, and a client that is done is let go.
 #include "host/http/socket_reactor.h"
 
 #include <gtest/gtest.h>
@@ -36,7 +36,7 @@ class CountingClient final : public SocketReactor::Client {
     if (fd_ >= 0) ::close(fd_);
   }
 
-  bool on_readable() override {
+  bool on_readable(bool /*peer_closing*/) override {
     if (running_.fetch_add(1) != 0) overlapped_ = true;
     bool keep = true;
     for (;;) {
@@ -104,6 +104,73 @@ TEST(SocketReactor, EveryByteReachesItsClientAndNoClientRunsOnTwoThreads) {
   for (const int writer : writers) ::close(writer);
   EXPECT_TRUE(eventually([&] { return reactor.size() == 0; }));
   for (const auto& client : clients) EXPECT_TRUE(client->ended_.load());
+}
+
+// Reads once per call while the peer is open (a short read drains the socket), to the
+// end when the reactor says the peer is closing.
+class ShortReadClient final : public SocketReactor::Client {
+ public:
+  explicit ShortReadClient(int fd) : fd_(fd) {}
+  ~ShortReadClient() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  bool on_readable(bool peer_closing) override {
+    ++calls_;
+    for (;;) {
+      char buffer[4096];
+      const ssize_t received = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (received > 0) {
+        bytes_ += static_cast<std::size_t>(received);
+        if (!peer_closing && static_cast<std::size_t>(received) < sizeof buffer) return true;
+        continue;
+      }
+      if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+      ::close(fd_);
+      fd_ = -1;
+      ended_ = true;
+      return false;
+    }
+  }
+  void on_tick() override {}
+  void on_stop() override { ::shutdown(fd_, SHUT_RD); }
+
+  std::atomic<std::size_t> bytes_{0};
+  std::atomic<int> calls_{0};
+  std::atomic<bool> ended_{false};
+
+ private:
+  int fd_;
+};
+
+TEST(SocketReactor, AfterAShortReadTheNextBytesAreANewEvent) {
+  SocketReactor reactor(1);
+  const Pair pair = socket_pair();
+  auto client = std::make_shared<ShortReadClient>(pair.ours);
+  ASSERT_TRUE(reactor.add(pair.ours, client));
+  const std::string chunk(160, 'x');
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_EQ(::send(pair.theirs, chunk.data(), chunk.size(), 0), 160);
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_TRUE(eventually([&] { return client->bytes_.load() == 20U * 160U; })) << client->bytes_.load();
+  ::close(pair.theirs);
+  EXPECT_TRUE(eventually([&] { return client->ended_.load(); }));
+}
+
+// Bytes and the hang-up in one event: a client that stopped at the short read would never
+// hear of the end again, so the reactor tells it to read to the end.
+TEST(SocketReactor, BytesAndTheHangUpInOneEventAreReadToTheEnd) {
+  SocketReactor reactor(1);
+  const Pair pair = socket_pair();
+  const std::string last_words(100, 'y');
+  ASSERT_EQ(::send(pair.theirs, last_words.data(), last_words.size(), 0), 100);
+  ::close(pair.theirs);
+  auto client = std::make_shared<ShortReadClient>(pair.ours);
+  ASSERT_TRUE(reactor.add(pair.ours, client));  // already readable and hung up: one edge
+  EXPECT_TRUE(eventually([&] { return client->ended_.load(); }, 3s)) << client->calls_.load() << " calls";
+  EXPECT_EQ(client->bytes_.load(), 100U);
+  EXPECT_TRUE(eventually([&] { return reactor.size() == 0; }));
 }
 
 TEST(SocketReactor, TicksComeAboutOnceASecond) {
