@@ -156,7 +156,7 @@ TEST_F(ElevenLabsWsSessionTest, StreamsAnUtteranceInThreePieces) {
   EXPECT_TRUE(fake_->requests().empty());  // no HTTP requests in this mode
 }
 
-TEST_F(ElevenLabsWsSessionTest, AudioIsFramedIn20msChunksWithRisingOffsets) {
+TEST_F(ElevenLabsWsSessionTest, AudioComesInWhole20msFramesWithRisingOffsets) {
   make_fake();
   start();
   const std::string text = "A sentence of some length, to make several frames.";
@@ -173,10 +173,10 @@ TEST_F(ElevenLabsWsSessionTest, AudioIsFramedIn20msChunksWithRisingOffsets) {
     EXPECT_EQ(events[i].stream_offset_ms, expected_offset_ms);
     expected_offset_ms += static_cast<std::int64_t>(events[i].audio.size() / 8);
   }
-  EXPECT_GE(audio_events, 3u);
+  EXPECT_GE(audio_events, 2u) << "one chunk per audio message of the socket";
   std::size_t short_frames = 0;
-  for (const auto& event : events) short_frames += event.kind == TtsEvent::Kind::audio && event.audio.size() != 160 ? 1 : 0;
-  EXPECT_LE(short_frames, 1u);  // only the last may be short
+  for (const auto& event : events) short_frames += event.kind == TtsEvent::Kind::audio && event.audio.size() % 160 != 0 ? 1 : 0;
+  EXPECT_LE(short_frames, 1u);  // whole 20 ms frames; only the last may be short
   EXPECT_EQ(audio_of(7), fake_->audio_for(text + " "));
 }
 
