@@ -13,4 +13,5 @@
 #include "callagent/plugin_api/state_store.h"
 #include "callagent/plugin_api/status.h"
 #include "callagent/plugin_api/stt.h"
+#include "callagent/plugin_api/thread_name.h"
 #include "callagent/plugin_api/tts.h"

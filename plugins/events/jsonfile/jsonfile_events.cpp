@@ -1,5 +1,7 @@
 #include "jsonfile_events.h"
 
+#include "callagent/plugin_api/thread_name.h"
+
 #include <algorithm>
 #include <system_error>
 #include <utility>
@@ -78,7 +80,10 @@ JsonFileEventSink::JsonFileEventSink(JsonFileEventsConfig config, std::filesyste
       logger_(logger),
       options_(std::move(options)),
       event_logs_(config_.fsync, options_.max_open_event_logs) {
-  writer_ = std::thread([this] { run_writer(); });
+  writer_ = std::thread([this] {
+    name_this_thread("events-jsonfile");
+    run_writer();
+  });
 }
 
 JsonFileEventSink::~JsonFileEventSink() {

@@ -28,7 +28,10 @@ OpenAiLlmSession::OpenAiLlmSession(std::shared_ptr<const SessionSettings> settin
       logger_(logger),
       client_(settings_->endpoint, settings_->config.connect_timeout, settings_->tls_context),
       jitter_(std::random_device{}()) {
-  worker_ = std::thread([this] { run_worker(); });
+  worker_ = std::thread([this] {
+    name_this_thread("llm-openai");
+    run_worker();
+  });
 }
 
 OpenAiLlmSession::~OpenAiLlmSession() {

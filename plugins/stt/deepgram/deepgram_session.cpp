@@ -13,7 +13,10 @@ DeepgramSession::DeepgramSession(DeepgramConfig config, Endpoint endpoint, SttLi
                                  ProviderMetrics& metrics)
     : worker_(std::make_shared<StreamWorker>(std::move(config), std::move(endpoint), listener, logger, metrics)) {
   // The thread holds its own reference: it may outlive this object (see close()).
-  thread_ = std::thread([worker = worker_] { worker->run(); });
+  thread_ = std::thread([worker = worker_] {
+    name_this_thread("stt-deepgram");
+    worker->run();
+  });
 }
 
 DeepgramSession::~DeepgramSession() { close(); }

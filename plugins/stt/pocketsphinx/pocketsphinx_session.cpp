@@ -30,7 +30,10 @@ PocketsphinxSession::~PocketsphinxSession() { close(); }
 
 Status PocketsphinxSession::start() {
   try {
-    thread_ = std::thread([this] { worker_.run(); });
+    thread_ = std::thread([this] {
+      name_this_thread("stt-sphinx");
+      worker_.run();
+    });
     return Status::ok();
   } catch (const std::exception& error) {
     closed_ = true;

@@ -30,7 +30,10 @@ ElevenLabsTtsSession::ElevenLabsTtsSession(std::shared_ptr<const ElevenLabsTtsCo
       logger_(logger),
       metrics_(metrics),
       connection_(config_->endpoint, config_->connect_timeout_ms, std::move(tls_context)),
-      worker_([this] { run_worker(); }) {}
+      worker_([this] {
+        name_this_thread("tts-elevenlabs");
+        run_worker();
+      }) {}
 
 ElevenLabsTtsSession::~ElevenLabsTtsSession() {
   {

@@ -52,7 +52,10 @@ ElevenLabsStreamInputSession::ElevenLabsStreamInputSession(std::shared_ptr<const
       logger_(logger),
       metrics_(metrics),
       socket_(config_->endpoint, config_->connect_timeout_ms, std::move(tls_context)),
-      worker_([this] { run_worker(); }) {}
+      worker_([this] {
+        name_this_thread("tts-elevenlabs");
+        run_worker();
+      }) {}
 
 ElevenLabsStreamInputSession::~ElevenLabsStreamInputSession() {
   {

@@ -17,7 +17,10 @@ FliteTtsSession::FliteTtsSession(const SpeechSynthesizer& synthesizer, TtsListen
       logger_(logger),
       sample_rate_hz_(synthesizer.sample_rate_hz()),
       frame_samples_(samples_per_frame(synthesizer.sample_rate_hz())),
-      worker_([this] { run_worker(); }) {}
+      worker_([this] {
+        name_this_thread("tts-flite");
+        run_worker();
+      }) {}
 
 FliteTtsSession::~FliteTtsSession() {
   {
