@@ -96,6 +96,7 @@ class StreamHandler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto arrived_at = std::chrono::steady_clock::now();
     const std::string& target = request.getURI();
     const std::string target_path = target.substr(0, target.find('?'));
     const std::string socket_suffix = "/stream-input";
@@ -180,7 +181,9 @@ class StreamHandler final : public Poco::Net::HTTPRequestHandler {
         static_cast<std::size_t>(settings.ms_per_character) * text.size() * 8);
     const std::size_t stop_at =
         fault == ElevenLabsFault::disconnect_mid_stream ? audio.size() / 2 : audio.size();
-    if (!state_->pause_ms(settings.first_audio_delay_ms)) return;
+    // The delay counts from the request's arrival: the fake's own work is inside it.
+    const auto slow_ms = fault == ElevenLabsFault::slow_first_byte ? settings.slow_first_byte_ms : 0;
+    if (!state_->pause_until(arrived_at + std::chrono::milliseconds(settings.first_audio_delay_ms + slow_ms))) return;
     response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
     response.setContentType("audio/basic");
     response.setChunkedTransferEncoding(true);

@@ -84,7 +84,7 @@ struct ElevenLabsSocketSession {
 struct FakeElevenLabsSettings {
   std::string api_key = "fake-elevenlabs-key";
   int ms_per_character = 10;          // length of the tone per character of text
-  int first_audio_delay_ms = 0;       // before the first audio byte of an answer
+  int first_audio_delay_ms = 0;       // request's arrival → the first audio byte of an answer
   std::size_t bytes_per_write = 100;  // deliberately not 160: the client must re-frame
   int write_interval_ms = 0;          // pause between writes; 0 writes as fast as it can
   int slow_first_byte_ms = 3000;      // the slow_first_byte fault's delay

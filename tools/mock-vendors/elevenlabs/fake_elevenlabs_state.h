@@ -48,6 +48,12 @@ struct FakeElevenLabsState {
     if (ms > 0) wake.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
     return !stopping;
   }
+  // Sleeps until `deadline`; false when the fake is stopping.
+  bool pause_until(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mutex);
+    wake.wait_until(lock, deadline, [&] { return stopping; });
+    return !stopping;
+  }
   bool is_stopping() const {
     std::lock_guard lock(mutex);
     return stopping;

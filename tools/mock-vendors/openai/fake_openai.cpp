@@ -43,10 +43,14 @@ struct FakeOpenAiState {
 
   // Sleeps `delay_ms` unless the fake stops first; false when it stopped.
   bool sleep_ms(double delay_ms) const {
-    if (delay_ms <= 0) return true;
+    return sleep_until(std::chrono::steady_clock::now() +
+                       std::chrono::microseconds(static_cast<long long>(delay_ms * 1000.0)));
+  }
+  // Sleeps until `deadline` unless the fake stops first; false when it stopped.
+  bool sleep_until(std::chrono::steady_clock::time_point deadline) const {
     std::unique_lock lock(mutex);
-    return !changed.wait_for(lock, std::chrono::microseconds(static_cast<long long>(delay_ms * 1000.0)),
-                             [this] { return stopping; });
+    if (std::chrono::steady_clock::now() >= deadline) return !stopping;
+    return !changed.wait_until(lock, deadline, [this] { return stopping; });
   }
 };
 
@@ -133,6 +137,7 @@ class ChatCompletionsHandler final : public Poco::Net::HTTPRequestHandler {
   explicit ChatCompletionsHandler(std::shared_ptr<FakeOpenAiState> state) : state_(std::move(state)) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    const auto arrived_at = std::chrono::steady_clock::now();
     OpenAiRecordedRequest recorded;
     recorded.method = request.getMethod();
     recorded.path = request.getURI().substr(0, request.getURI().find('?'));
@@ -179,7 +184,7 @@ class ChatCompletionsHandler final : public Poco::Net::HTTPRequestHandler {
                 error_body("We could not parse the JSON body of your request.", "invalid_request_error", nullptr));
       return;
     }
-    stream(request, response, settings, fault, body, number);
+    stream(request, response, settings, fault, body, number, arrived_at);
   }
 
  private:
@@ -257,7 +262,7 @@ class ChatCompletionsHandler final : public Poco::Net::HTTPRequestHandler {
 
   void stream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               const FakeOpenAiSettings& settings, const std::optional<FakeOpenAiFaultSpec>& fault,
-              const nlohmann::json& body, std::uint64_t number) {
+              const nlohmann::json& body, std::uint64_t number, std::chrono::steady_clock::time_point arrived_at) {
     std::vector<std::string> chunks;
     if (settings.mode == "replay") {
       const std::string bytes =
@@ -289,7 +294,9 @@ class ChatCompletionsHandler final : public Poco::Net::HTTPRequestHandler {
         (fault && fault->kind == FakeOpenAiFault::slow_first_token ? fault->slow_first_token_ms : 0);
     const double pace_ms = settings.tokens_per_second > 0 ? 1000.0 / settings.tokens_per_second : 0;
     try {
-      if (!state_->sleep_ms(first_delay_ms)) return;
+      if (!state_->sleep_until(arrived_at + std::chrono::microseconds(static_cast<long long>(first_delay_ms * 1000.0)))) {
+        return;
+      }
       for (std::size_t index = 0; index < chunks.size(); ++index) {
         if (fault && static_cast<std::size_t>(fault->chunks_before) == index) {
           if (fault->kind == FakeOpenAiFault::disconnect_mid_stream) {

@@ -47,6 +47,8 @@ struct FakeOpenAiSettings {
   // Connections served at once (one thread each; keep-alive holds one per client session).
   // Read at start().
   int max_connections = 32;
+  // From the request's arrival (the handler's start) to the first chunk, so the fake's own
+  // parsing and writing of headers are inside the delay, as a real server's would be.
   int first_token_delay_ms = 0;
   double tokens_per_second = 0;  // 0: no pacing
 };
