@@ -84,15 +84,17 @@ struct Call::TurnMetrics {
 
 // What the three adapters share: a weak reference to the call and a post that never throws
 // back into the plugin.
-class Call::PostingAdapter {
+// Hands a plugin's callbacks to the call: run at once on the plugin's thread when the
+// call is idle, queued otherwise (Call::dispatch_from).
+class Call::CallbackAdapter {
  public:
-  explicit PostingAdapter(std::weak_ptr<Call> call) : call_(std::move(call)) {}
+  CallbackAdapter(std::weak_ptr<Call> call, PluginKind plugin) : call_(std::move(call)), plugin_(plugin) {}
 
  protected:
   template <typename Task>
   void post(Task task) noexcept {
     try {
-      if (auto call = call_.lock()) call->post(std::move(task));
+      if (auto call = call_.lock()) call->dispatch_from(plugin_, std::move(task));
     } catch (...) {
       // Out of memory while queueing: drop the event rather than unwind into the plugin.
     }
@@ -102,7 +104,9 @@ class Call::PostingAdapter {
   void post_timed(Task task) noexcept {
     try {
       if (auto call = call_.lock()) {
-        call->post([task = std::move(task), received_at = call->now()](Call& self) { task(self, received_at); });
+        call->dispatch_from(plugin_, [task = std::move(task), received_at = call->now()](Call& self) {
+          task(self, received_at);
+        });
       }
     } catch (...) {
     }
@@ -110,11 +114,12 @@ class Call::PostingAdapter {
 
  private:
   std::weak_ptr<Call> call_;
+  const PluginKind plugin_;
 };
 
-class Call::SttAdapter final : public SttListener, private PostingAdapter {
+class Call::SttAdapter final : public SttListener, private CallbackAdapter {
  public:
-  explicit SttAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
+  explicit SttAdapter(std::weak_ptr<Call> call) : CallbackAdapter(std::move(call), PluginKind::stt) {}
   void on_result(const SttResult& result) noexcept override {
     post_timed([result](Call& call, host::TimePoint received_at) { call.handle_stt_result(result, received_at); });
   }
@@ -130,9 +135,9 @@ class Call::SttAdapter final : public SttListener, private PostingAdapter {
 
 };
 
-class Call::LlmAdapter final : public LlmListener, private PostingAdapter {
+class Call::LlmAdapter final : public LlmListener, private CallbackAdapter {
  public:
-  explicit LlmAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
+  explicit LlmAdapter(std::weak_ptr<Call> call) : CallbackAdapter(std::move(call), PluginKind::llm) {}
   void on_text_delta(std::uint64_t request_id, std::string_view delta) noexcept override {
     post([request_id, text = std::string(delta)](Call& call) { call.handle_llm_delta(request_id, text); });
   }
@@ -148,9 +153,9 @@ class Call::LlmAdapter final : public LlmListener, private PostingAdapter {
 
 };
 
-class Call::TtsAdapter final : public TtsListener, private PostingAdapter {
+class Call::TtsAdapter final : public TtsListener, private CallbackAdapter {
  public:
-  explicit TtsAdapter(std::weak_ptr<Call> call) : PostingAdapter(std::move(call)) {}
+  explicit TtsAdapter(std::weak_ptr<Call> call) : CallbackAdapter(std::move(call), PluginKind::tts) {}
   void on_audio(std::uint64_t utterance_id, const AudioChunk& chunk) noexcept override {
     post([utterance_id, audio = std::vector<std::uint8_t>(chunk.data, chunk.data + chunk.size_bytes)](
              Call& call) mutable { call.handle_tts_audio(utterance_id, std::move(audio)); });
@@ -286,6 +291,42 @@ void Call::dispatch(std::function<void(Call&)> task) {
   strand_->dispatch([self = shared_from_this(), task = std::move(task)] {
     if (!self->finished_) task(*self);
   });
+}
+
+namespace {
+// The call whose task runs on this thread inside one of its plugins' callbacks, and which
+// plugin: set only around dispatch_from's inline run, so a task that was queued and runs
+// later on a worker sees nothing here.
+struct InsideCallback {
+  const void* call = nullptr;
+  PluginKind plugin = PluginKind::stt;
+};
+thread_local InsideCallback inside_callback;
+}  // namespace
+
+void Call::dispatch_from(PluginKind plugin, std::function<void(Call&)> task) {
+  const InsideCallback outer = std::exchange(inside_callback, InsideCallback{this, plugin});
+  try {
+    strand_->dispatch_one([self = shared_from_this(), task = std::move(task)] {
+      if (!self->finished_) task(*self);
+    });
+  } catch (...) {
+    inside_callback = outer;
+    throw;
+  }
+  inside_callback = outer;
+}
+
+bool Call::inside_callback_of(PluginKind plugin) const noexcept {
+  return inside_callback.call == this && inside_callback.plugin == plugin;
+}
+
+void Call::with_session(PluginKind plugin, std::function<void(Call&)> work) {
+  if (inside_callback_of(plugin)) {
+    post(std::move(work));  // queued behind the running task; dispatch_one hands it to a worker
+    return;
+  }
+  work(*this);
 }
 
 host::TimerId Call::schedule_at(host::TimePoint deadline, host::Task task) {
@@ -480,10 +521,11 @@ void Call::end_caller_turn(std::string_view trigger) {
   const std::string started_at = caller_->started_at.empty() ? telephony::iso8601_now() : caller_->started_at;
   *caller_ = CallerTurn{};
   spdlog::debug("[call {}] caller turn ended ({}): {}", record_.conversation_id, trigger, text);
-  if (stt_) {
-    (void)to_stt_->flush(*stt_);
-    stt_->finalize();
-  }
+  with_session(PluginKind::stt, [](Call& call) {
+    if (!call.stt_) return;
+    (void)call.to_stt_->flush(*call.stt_);
+    call.stt_->finalize();
+  });
 
   // A reply still being prepared but not yet heard is replaced: the caller said more.
   if (response_ && !response_->audio_started) {
@@ -590,15 +632,18 @@ void Call::respond_with_llm() {
   request.messages = history_;
   request.tools = tool_definitions(agent_.tools);
   if (metrics_) metrics_->llm_request = services_.timers->time().now();
-  if (const Status started = llm_->generate(request); !started) {
-    handle_llm_error(request.request_id, started);
-    return;
-  }
-  first_token_timer_ = schedule_after(std::chrono::milliseconds(agent_.llm_first_token_timeout_ms),
-                                      [id = request.request_id](Call& call) {
-                                        call.handle_llm_error(id, Status(ErrorCode::timeout,
-                                                                         "no reply from the language model in time"));
-                                      });
+  with_session(PluginKind::llm, [request = std::move(request)](Call& call) {
+    // Deferred out of an LLM callback, the reply may have been replaced meanwhile.
+    if (!call.response_ || call.response_->llm_request_id != request.request_id) return;
+    if (const Status started = call.llm_->generate(request); !started) {
+      call.handle_llm_error(request.request_id, started);
+      return;
+    }
+    call.first_token_timer_ = call.schedule_after(
+        std::chrono::milliseconds(call.agent_.llm_first_token_timeout_ms), [id = request.request_id](Call& self) {
+          self.handle_llm_error(id, Status(ErrorCode::timeout, "no reply from the language model in time"));
+        });
+  });
 }
 
 void Call::say(const std::string& text, bool interruptible, std::string_view hang_up_reason) {
@@ -644,9 +689,13 @@ void Call::synthesize_segment(const std::string& text) {
                                                                                "no audio from the TTS in time"));
                                         });
   }
-  if (const Status accepted = tts_->synthesize(tts_id, text, true); !accepted) {
-    handle_tts_error(tts_id, accepted);
-  }
+  with_session(PluginKind::tts, [tts_id, text](Call& call) {
+    // Deferred out of a TTS callback, the segment may have been cancelled meanwhile.
+    if (call.segment_of_tts_id_.count(tts_id) == 0) return;
+    if (const Status accepted = call.tts_->synthesize(tts_id, text, true); !accepted) {
+      call.handle_tts_error(tts_id, accepted);
+    }
+  });
 }
 
 void Call::handle_llm_delta(std::uint64_t request_id, std::string_view delta) {
@@ -717,7 +766,7 @@ void Call::handle_llm_error(std::uint64_t request_id, const Status& error) {
     forward_playable_audio();
     return;
   }
-  llm_->cancel(request_id);
+  with_session(PluginKind::llm, [request_id](Call& call) { call.llm_->cancel(request_id); });
   ++consecutive_llm_failures_;
   handle_provider_failure("llm", error, consecutive_llm_failures_ >= kMaxConsecutiveLlmFailures);
 }
@@ -820,8 +869,16 @@ void Call::cancel_response_work() {
   cancel_timer(first_token_timer_);
   cancel_timer(first_audio_timer_);
   if (!response_) return;
-  if (response_->llm_request_id != 0 && !response_->text_complete) llm_->cancel(response_->llm_request_id);
-  for (const auto& [tts_id, segment] : segment_of_tts_id_) tts_->cancel(tts_id);
+  if (response_->llm_request_id != 0 && !response_->text_complete) {
+    with_session(PluginKind::llm, [request_id = response_->llm_request_id](Call& call) { call.llm_->cancel(request_id); });
+  }
+  if (!segment_of_tts_id_.empty()) {
+    std::vector<std::uint64_t> tts_ids;
+    for (const auto& [tts_id, segment] : segment_of_tts_id_) tts_ids.push_back(tts_id);
+    with_session(PluginKind::tts, [tts_ids = std::move(tts_ids)](Call& call) {
+      for (const std::uint64_t tts_id : tts_ids) call.tts_->cancel(tts_id);
+    });
+  }
   segment_of_tts_id_.clear();
   splitter_.reset();
   // The history keeps only what the caller heard: a reply never heard leaves no trace.
@@ -1037,8 +1094,9 @@ void Call::finish() {
   record_.turns = turns_;
   save_record_async();
 
-  // The STT gets the whole call's audio, up to its last (quiet) batch.
-  if (stt_) (void)to_stt_->flush(*stt_);
+  // The STT gets the whole call's audio, up to its last (quiet) batch — unless this runs in
+  // the STT's own callback, where its session must not be called; the rest is silence.
+  if (stt_ && !inside_callback_of(PluginKind::stt)) (void)to_stt_->flush(*stt_);
   // Sessions may join plugin threads while closing: do it off the strand. The listeners
   // go with them and are destroyed after them.
   struct Teardown {

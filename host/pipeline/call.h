@@ -7,9 +7,12 @@
 //        └────────── OutboundAudioPlayer (lead + marks) ◀── audio in piece order ◀─┘
 //
 // Threading: every input — Twilio frames, STT results, LLM tokens, TTS audio, timers,
-// marks — is posted to the call's strand, so the call's state is touched by one thread
-// at a time and needs no locks. Nothing on the strand blocks: state-store writes and
-// Twilio REST calls go to the blocking executor, and the results come back as posts.
+// marks — is a task of the call's strand, so the call's state is touched by one thread
+// at a time and needs no locks. An idle strand runs the task on the thread that brought
+// it (the stream reader, the timer thread, a plugin's thread in its callback); a busy one
+// queues it for a worker. Nothing on the strand blocks: state-store writes and Twilio REST
+// calls go to the blocking executor, and the results come back as posts. A task running on
+// a plugin's thread never calls that plugin's session itself (with_session defers it).
 //
 // Ownership: shared. The media stream connection holds it (as its receiver) until the
 // stream closes; every posted task holds it while it runs; plugin listeners hold only
@@ -115,7 +118,7 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   const std::string& ended_reason() const noexcept { return end_reason_; }
 
  private:
-  class PostingAdapter;
+  class CallbackAdapter;
   class SttAdapter;
   class LlmAdapter;
   class TtsAdapter;
@@ -133,6 +136,15 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   // Runs at once on the calling thread when the strand is idle (Strand::dispatch): for the
   // Media Stream reader's frames only.
   void dispatch(std::function<void(Call&)> task);
+  // A plugin's listener callback: runs `task` at once on the plugin's thread when the strand
+  // is idle (Strand::dispatch_one; no worker wake-up between the vendor's answer and the
+  // call's reaction), else queues it. While it runs there, calls into that same plugin's
+  // session are deferred (with_session): the plugin may hold the lock they take.
+  void dispatch_from(PluginKind plugin, std::function<void(Call&)> task);
+  // Runs `work`, which calls into the `plugin` session, now — or, when this thread is inside
+  // that plugin's callback for this call, as the strand's next task on a worker.
+  void with_session(PluginKind plugin, std::function<void(Call&)> work);
+  bool inside_callback_of(PluginKind plugin) const noexcept;
   host::TimerId schedule_after(std::chrono::milliseconds delay, std::function<void(Call&)> task);
   host::TimerId schedule_at(host::TimePoint deadline, host::Task task);
   void cancel_timer(std::optional<host::TimerId>& timer);

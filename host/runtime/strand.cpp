@@ -33,6 +33,34 @@ void Strand::dispatch(Task task) {
   drain();  // the strand was idle: nothing else runs its tasks until drain() lets go
 }
 
+void Strand::dispatch_one(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (scheduled_) {
+      tasks_.push_back(std::move(task));
+      return;  // running or queued elsewhere: it will get to this task, in order
+    }
+    scheduled_ = true;
+  }
+  const Strand* previous = current_strand;
+  current_strand = this;
+  try {
+    task();
+  } catch (const std::exception& error) {
+    spdlog::error("strand task threw: {}", error.what());
+  } catch (...) {
+    spdlog::error("strand task threw a non-standard exception");
+  }
+  current_strand = previous;
+  bool more = false;
+  {
+    std::lock_guard lock(mutex_);
+    more = !tasks_.empty();
+    if (!more) scheduled_ = false;
+  }
+  if (more) executor_.post([self = shared_from_this()] { self->drain(); });
+}
+
 bool Strand::running_in_this_thread() const noexcept { return current_strand == this; }
 
 std::size_t Strand::queued() const {

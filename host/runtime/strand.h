@@ -31,6 +31,11 @@ class Strand final : public Executor, public std::enable_shared_from_this<Strand
   // from a thread that may run strand work inline: tasks never block, but they do run here.
   // From inside a task of this strand it queues, like post(), so order is kept.
   void dispatch(Task task) override;
+  // Like dispatch(), but runs only this task on the calling thread: whatever is posted
+  // meanwhile (including by the task itself) goes to the executor instead of running here.
+  // For threads that may hold locks of their own while they call in — a plugin's thread in
+  // a listener callback — so no other task of the strand ever runs under those locks.
+  void dispatch_one(Task task);
   // True while called from a task running on this strand.
   bool running_in_this_thread() const noexcept;
   std::size_t queued() const;

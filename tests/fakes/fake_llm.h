@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "callagent/plugin_api.h"
+#include "tests/fakes/callback_reentry_recorder.h"
 
 namespace callagent::testing {
 
@@ -39,6 +40,7 @@ class FakeLlmSession final : public LlmSession {
   // Records the request. In auto-reply mode it then streams the reply word by word and
   // completes it before returning.
   Status generate(const LlmRequest& request) noexcept override {
+    reentry_.note("generate");
     FakeLlmAutoReply auto_reply;
     {
       std::lock_guard lock(mutex_);
@@ -50,6 +52,7 @@ class FakeLlmSession final : public LlmSession {
     return Status::ok();
   }
   void cancel(std::uint64_t request_id) noexcept override {
+    reentry_.note("cancel");
     std::lock_guard lock(mutex_);
     cancelled_request_ids_.push_back(request_id);
   }
@@ -124,6 +127,8 @@ class FakeLlmSession final : public LlmSession {
     return std::find(cancelled_request_ids_.begin(), cancelled_request_ids_.end(), request_id) !=
            cancelled_request_ids_.end();
   }
+  // Session methods called from inside this session's own callbacks (callback_reentry_recorder.h).
+  std::vector<std::string> calls_inside_callback() const { return reentry_.calls(); }
   bool released() const {
     std::lock_guard lock(mutex_);
     return released_;
@@ -147,11 +152,13 @@ class FakeLlmSession final : public LlmSession {
     // listener may call back into the session (cancel, generate) from a callback.
     std::lock_guard lock(listener_mutex_);
     if (listener_ == nullptr) return false;
+    const CallbackReentryRecorder::Scope inside(reentry_);
     callback(*listener_);
     return true;
   }
 
   const CallInfo call_;
+  CallbackReentryRecorder reentry_;
   std::recursive_mutex listener_mutex_;
   LlmListener* listener_;  // guarded by listener_mutex_; null once released
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "callagent/plugin_api.h"
+#include "tests/fakes/callback_reentry_recorder.h"
 
 namespace callagent::testing {
 
@@ -30,6 +31,7 @@ class FakeSttSession final : public SttSession {
 
   // --- SttSession: what the engine calls -------------------------------------------------
   Status send_audio(const AudioChunk& chunk) noexcept override {
+    reentry_.note("send_audio");
     std::lock_guard lock(mutex_);
     if (!send_audio_status_.is_ok()) return send_audio_status_;
     audio_.insert(audio_.end(), chunk.data, chunk.data + chunk.size_bytes);
@@ -39,6 +41,7 @@ class FakeSttSession final : public SttSession {
     return Status::ok();
   }
   void finalize() noexcept override {
+    reentry_.note("finalize");
     std::lock_guard lock(mutex_);
     ++finalize_count_;
   }
@@ -106,6 +109,8 @@ class FakeSttSession final : public SttSession {
     std::lock_guard lock(mutex_);
     return last_encoding_;
   }
+  // Session methods called from inside this session's own callbacks (callback_reentry_recorder.h).
+  std::vector<std::string> calls_inside_callback() const { return reentry_.calls(); }
   int finalize_count() const {
     std::lock_guard lock(mutex_);
     return finalize_count_;
@@ -140,6 +145,7 @@ class FakeSttSession final : public SttSession {
     // recursive mutex lets a listener close the session from inside a callback.
     std::lock_guard lock(listener_mutex_);
     if (listener_ == nullptr) return false;
+    const CallbackReentryRecorder::Scope inside(reentry_);
     callback(*listener_);
     return true;
   }
@@ -149,6 +155,7 @@ class FakeSttSession final : public SttSession {
   }
 
   const CallInfo call_;
+  CallbackReentryRecorder reentry_;
   std::recursive_mutex listener_mutex_;
   SttListener* listener_;  // guarded by listener_mutex_; null once closed or released
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "callagent/plugin_api.h"
+#include "tests/fakes/callback_reentry_recorder.h"
 #include "tests/fake_plugins/common/mulaw_signal.h"
 
 namespace callagent::testing {
@@ -72,6 +73,7 @@ class FakeTtsSession final : public TtsSession {
   // in 20 ms chunks, and on end_of_utterance done, all before returning.
   Status synthesize(std::uint64_t utterance_id, std::string_view text,
                     bool end_of_utterance) noexcept override {
+    reentry_.note("synthesize");
     bool auto_mode = false;
     try {
       std::lock_guard lock(mutex_);
@@ -85,6 +87,7 @@ class FakeTtsSession final : public TtsSession {
     return Status::ok();
   }
   void cancel(std::uint64_t utterance_id) noexcept override {
+    reentry_.note("cancel");
     std::lock_guard lock(mutex_);
     cancelled_utterance_ids_.push_back(utterance_id);
   }
@@ -149,6 +152,8 @@ class FakeTtsSession final : public TtsSession {
     const auto found = audio_sent_ms_.find(utterance_id);
     return found == audio_sent_ms_.end() ? 0 : found->second;
   }
+  // Session methods called from inside this session's own callbacks (callback_reentry_recorder.h).
+  std::vector<std::string> calls_inside_callback() const { return reentry_.calls(); }
   bool released() const {
     std::lock_guard lock(mutex_);
     return released_;
@@ -173,6 +178,7 @@ class FakeTtsSession final : public TtsSession {
     // listener may call back into the session (cancel, synthesize) from a callback.
     std::lock_guard lock(listener_mutex_);
     if (listener_ == nullptr) return false;
+    const CallbackReentryRecorder::Scope inside(reentry_);
     callback(*listener_);
     return true;
   }
@@ -222,6 +228,7 @@ class FakeTtsSession final : public TtsSession {
 
   const CallInfo call_;
   const AudioFormat output_format_;
+  CallbackReentryRecorder reentry_;
   std::recursive_mutex listener_mutex_;
   TtsListener* listener_;  // guarded by listener_mutex_; null once released
 

@@ -27,6 +27,23 @@ using testing::FakeTtsProvider;
 using testing::RecordingMediaSender;
 using Kind = RecordingMediaSender::Sent::Kind;
 
+// The call workers, when a test needs to see what runs on a worker rather than at once.
+class QueueExecutor final : public host::Executor {
+ public:
+  void post(host::Task task) override { tasks_.push_back(std::move(task)); }
+  void run_all() {
+    while (!tasks_.empty()) {
+      host::Task task = std::move(tasks_.front());
+      tasks_.erase(tasks_.begin());
+      task();
+    }
+  }
+  bool empty() const { return tasks_.empty(); }
+
+ private:
+  std::vector<host::Task> tasks_;
+};
+
 class CallTest : public ::testing::Test {
  protected:
   CallTest() {
@@ -41,7 +58,7 @@ class CallTest : public ::testing::Test {
 
   void start_call() {
     CallServices services;
-    services.workers = &workers;
+    services.workers = call_workers;
     services.timers = &timers;
     services.blocking = &blocking;
     services.stt = stt;
@@ -117,6 +134,7 @@ class CallTest : public ::testing::Test {
   config::AgentConfig agent;
   host::ManualTimerService timers;
   host::InlineExecutor workers;
+  host::Executor* call_workers = &workers;  // a test may queue the workers' tasks instead
   host::InlineExecutor blocking;
   std::shared_ptr<FakeSttProvider> stt = std::make_shared<FakeSttProvider>();
   std::shared_ptr<FakeLlmProvider> llm = std::make_shared<FakeLlmProvider>();
@@ -534,6 +552,62 @@ TEST_F(CallTest, EveryFrameGoesToTheSttAtOnceWithBatchingOff) {
   play_to_end();
   caller_audio(false, 400ms);
   EXPECT_EQ(stt_session().audio_chunk_count(), 20U);
+}
+
+// A plugin's callback runs the call's reaction on the plugin's own thread when the call is
+// idle — the vendor's answer reaches the next vendor without a worker wake-up — but the
+// plugin's own session is never called from inside its callback (it may hold the lock the
+// call would take): that part waits for a worker.
+class CallOnPluginThreadsTest : public CallTest {
+ protected:
+  CallOnPluginThreadsTest() {
+    agent.initial_message = "";  // the caller speaks first
+    call_workers = &queued;
+  }
+  QueueExecutor queued;
+};
+
+TEST_F(CallOnPluginThreadsTest, TheSttsFinalReachesTheLlmInsideItsCallbackAndFinalizeWaitsForAWorker) {
+  llm->set_auto_reply({});
+  start_call();
+  queued.run_all();
+  ASSERT_TRUE(stt_session().emit_final("I need an appointment", true));
+  EXPECT_EQ(llm_session().request_count(), 1U) << "the request left on the STT's thread";
+  EXPECT_EQ(stt_session().finalize_count(), 0) << "the STT's own session waits for a worker";
+  queued.run_all();
+  EXPECT_EQ(stt_session().finalize_count(), 1);
+  EXPECT_TRUE(stt_session().calls_inside_callback().empty())
+      << ::testing::PrintToString(stt_session().calls_inside_callback());
+}
+
+TEST_F(CallOnPluginThreadsTest, AFailedLlmIsCancelledFromAWorkerNotFromItsOwnCallback) {
+  llm->set_auto_reply({});
+  start_call();
+  queued.run_all();
+  caller_says("hello");
+  queued.run_all();
+  ASSERT_EQ(llm_session().request_count(), 1U);
+  const std::uint64_t request_id = llm_session().last_request()->request_id;
+  ASSERT_TRUE(llm_session().fail(request_id, Status(ErrorCode::unavailable, "model overloaded")));
+  EXPECT_FALSE(llm_session().was_cancelled(request_id));
+  queued.run_all();
+  EXPECT_TRUE(llm_session().was_cancelled(request_id));
+  EXPECT_TRUE(llm_session().calls_inside_callback().empty())
+      << ::testing::PrintToString(llm_session().calls_inside_callback());
+}
+
+TEST_F(CallOnPluginThreadsTest, TtsAudioGoesToTwilioInsideTheTtsCallback) {
+  tts->set_auto_mode(false);
+  start_call();
+  queued.run_all();
+  caller_says("hello");
+  queued.run_all();
+  ASSERT_FALSE(tts_session().synthesize_calls().empty());
+  const std::uint64_t utterance_id = tts_session().synthesize_calls().front().utterance_id;
+  const std::vector<std::uint8_t> audio(1600, 0x55);  // 200 ms
+  ASSERT_TRUE(tts_session().emit_audio(utterance_id, audio));
+  EXPECT_GT(sender->audio_bytes(), 0U) << "the first audio left on the TTS's thread, no worker in between";
+  EXPECT_TRUE(tts_session().calls_inside_callback().empty());
 }
 
 TEST_F(CallTest, SecondCallGetsTheGreetingFromTheCache) {

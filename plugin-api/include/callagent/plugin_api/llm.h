@@ -49,7 +49,11 @@ struct LlmUsage {
   std::int64_t completion_tokens = -1;
 };
 
-// Implemented by the host. Called from the plugin's threads, must return quickly.
+// Implemented by the host. Called from the plugin's threads; every method returns quickly.
+// The host may react inside the callback, on the plugin's thread, when the call is idle
+// (no thread hand-off between a vendor's answer and the next request); it never calls this
+// same session from there, and never blocks. So a plugin may hold its own session lock
+// while it calls the listener, but must not hold a lock another plugin's thread waits on.
 // Callbacks for a request may still arrive briefly after cancel(); the host drops those
 // whose request_id is no longer current. None arrive after LlmSession is destroyed.
 class LlmListener {

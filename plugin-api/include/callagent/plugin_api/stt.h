@@ -34,8 +34,12 @@ struct SttResult {
   std::vector<SttWord> words;  // may be empty when the provider gives no word timing
 };
 
-// Implemented by the host. Called from the plugin's own threads; every method must
-// return quickly (the host only queues the event onto the call's strand).
+// Implemented by the host. Called from the plugin's own threads; every method returns
+// quickly.
+// The host may react inside the callback, on the plugin's thread, when the call is idle
+// (no thread hand-off between a vendor's answer and the next request); it never calls this
+// same session from there, and never blocks. So a plugin may hold its own session lock
+// while it calls the listener, but must not hold a lock another plugin's thread waits on.
 // The plugin must not call the listener after SttSession::close() has returned.
 class SttListener {
  public:

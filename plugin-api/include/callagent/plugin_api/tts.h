@@ -20,7 +20,11 @@ struct TtsWordTiming {
   std::int64_t end_ms = 0;
 };
 
-// Implemented by the host. Called from the plugin's threads, must return quickly.
+// Implemented by the host. Called from the plugin's threads; every method returns quickly.
+// The host may react inside the callback, on the plugin's thread, when the call is idle
+// (no thread hand-off between a vendor's answer and the next request); it never calls this
+// same session from there, and never blocks. So a plugin may hold its own session lock
+// while it calls the listener, but must not hold a lock another plugin's thread waits on.
 // Callbacks for a cancelled utterance may still arrive briefly; the host drops them.
 // None arrive after the TtsSession is destroyed.
 class TtsListener {

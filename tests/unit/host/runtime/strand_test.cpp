@@ -99,6 +99,38 @@ TEST(StrandTest, DispatchFromInsideATaskKeepsOrder) {
   EXPECT_TRUE(executor.tasks.empty());
 }
 
+TEST(StrandTest, DispatchOneRunsOnlyItsTaskHereAndHandsTheRestToTheExecutor) {
+  QueueExecutor executor;
+  auto strand = std::make_shared<Strand>(executor);
+  std::vector<int> order;
+  bool second_ran_inside_first = false;
+  strand->dispatch_one([&] {
+    EXPECT_TRUE(strand->running_in_this_thread());
+    order.push_back(1);
+    strand->post([&order] { order.push_back(2); });  // e.g. work deferred out of a callback
+    second_ran_inside_first = order.size() > 1;
+  });
+  EXPECT_EQ(order, (std::vector<int>{1})) << "only the dispatched task ran on this thread";
+  EXPECT_FALSE(second_ran_inside_first);
+  ASSERT_EQ(executor.tasks.size(), 1U) << "the rest went to a worker";
+  executor.run_all();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST(StrandTest, DispatchOneQueuesBehindWorkAlreadyWaitingAndLeavesTheStrandIdle) {
+  QueueExecutor executor;
+  auto strand = std::make_shared<Strand>(executor);
+  std::vector<int> order;
+  strand->post([&order] { order.push_back(1); });
+  strand->dispatch_one([&order] { order.push_back(2); });
+  EXPECT_TRUE(order.empty()) << "a drain is already scheduled: it must not be overtaken";
+  executor.run_all();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  strand->dispatch_one([&order] { order.push_back(3); });
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3})) << "idle again: runs at once";
+  EXPECT_TRUE(executor.tasks.empty());
+}
+
 TEST(StrandTest, SurvivesAThrowingTaskAndRunsTheNext) {
   QueueExecutor executor;
   auto strand = std::make_shared<Strand>(executor);
