@@ -56,8 +56,9 @@ Status OpenAiLlmSession::generate(const LlmRequest& request) noexcept {
     {
       const std::lock_guard lock(mutex_);
       if (stopping_) return Status(ErrorCode::cancelled, "the session is closing");
-      // At most one request in flight: a new one supersedes the old.
-      if (active_ && !active_cancelled_) {
+      // At most one request in flight: a new one supersedes the old (one that already
+      // completed is only being drained, and keeps its connection for this one).
+      if (active_ && !active_cancelled_ && !active_completed_) {
         active_cancelled_ = true;
         abort_active = true;
       }
@@ -76,7 +77,7 @@ void OpenAiLlmSession::cancel(std::uint64_t request_id) noexcept {
   {
     const std::lock_guard lock(mutex_);
     if (pending_ && pending_->request_id == request_id) pending_.reset();
-    if (active_ && active_id_ == request_id && !active_cancelled_) {
+    if (active_ && active_id_ == request_id && !active_cancelled_ && !active_completed_) {
       active_cancelled_ = true;
       abort_active = true;
     }
@@ -111,6 +112,7 @@ void OpenAiLlmSession::run_worker() {
       active_ = true;
       active_id_ = job.request_id;
       active_cancelled_ = false;
+      active_completed_ = false;
       // Under mutex_, so a cancel() from now on reaches this request's connection.
       client_.arm();
     }
@@ -284,7 +286,10 @@ OpenAiLlmSession::AttemptOutcome OpenAiLlmSession::read_stream(const Job& job, b
   }
   const FinishReason reason = stream.finish_reason();
   const LlmUsage usage = stream.usage();
-  emit(job.request_id, [&] { listener_.on_complete(job.request_id, reason, usage); });
+  emit(job.request_id, [&] {
+    active_completed_ = true;  // under mutex_ (emit): from here a new request waits for the drain
+    listener_.on_complete(job.request_id, reason, usage);
+  });
 
   // Read the few bytes after [DONE] (the end of the chunked body) so the connection can
   // carry the next turn; the listener already has everything. Briefly: a server that

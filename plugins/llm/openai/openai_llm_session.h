@@ -85,6 +85,9 @@ class OpenAiLlmSession final : public LlmSession {
   std::uint64_t active_id_ = 0;       // guarded: the request the worker runs
   bool active_ = false;               // guarded
   bool active_cancelled_ = false;     // guarded
+  // The active request's on_complete went out: the worker only drains the body's last bytes
+  // so the connection can carry the next request, which must not abort it for that.
+  bool active_completed_ = false;     // guarded
   bool stopping_ = false;             // guarded
 
   std::thread worker_;  // last: started after everything it uses exists

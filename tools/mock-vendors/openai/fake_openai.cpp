@@ -311,6 +311,7 @@ class ChatCompletionsHandler final : public Poco::Net::HTTPRequestHandler {
         if (index > 0 && !state_->sleep_ms(pace_ms)) return;
         write(out, chunks[index]);
       }
+      if (!state_->sleep_ms(settings.body_end_delay_ms)) return;
     } catch (const ClientGone&) {
       {
         const std::lock_guard lock(state_->mutex);

@@ -51,6 +51,9 @@ struct FakeOpenAiSettings {
   // parsing and writing of headers are inside the delay, as a real server's would be.
   int first_token_delay_ms = 0;
   double tokens_per_second = 0;  // 0: no pacing
+  // A pause after the last chunk ("data: [DONE]") before the chunked body ends, as a
+  // server behind a slow proxy may do; the client must not give up the connection for it.
+  int body_end_delay_ms = 0;
 };
 
 enum class FakeOpenAiFault {

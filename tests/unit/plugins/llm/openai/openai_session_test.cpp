@@ -135,6 +135,19 @@ TEST_F(OpenAiSessionTest, KeepsTheConnectionAliveBetweenTurns) {
   EXPECT_EQ(fake_.connections_accepted(), 1u);  // the pre-warmed connection carried all three
 }
 
+// The next request (a tool's continuation) often comes while the worker still reads the
+// end of the last body: it waits for that instead of aborting the connection.
+TEST_F(OpenAiSessionTest, ARequestRightAfterTheLastOnesCompletionKeepsTheConnection) {
+  set_mode("echo", [](FakeOpenAiSettings& settings) { settings.body_end_delay_ms = 100; });
+  open();
+  ASSERT_TRUE(session_->generate(ask(1, "first")).is_ok());
+  ASSERT_TRUE(listener_.wait_for_end(1));
+  ASSERT_TRUE(session_->generate(ask(2, "second")).is_ok());  // the body of 1 has not ended yet
+  ASSERT_TRUE(listener_.wait_for_end(2));
+  EXPECT_EQ(listener_.text_of(2), "You said: second.");
+  EXPECT_EQ(fake_.connections_accepted(), 1u);
+}
+
 TEST_F(OpenAiSessionTest, ReplayedToolCallInRandomSmallWrites) {
   set_mode("replay", [](FakeOpenAiSettings& settings) {
     settings.replay_stream = std::string(mock::openai_recorded::kToolCall);
