@@ -101,6 +101,9 @@ nlohmann::json report_json(const BenchReport& report) {
         {"cpu_model", report.machine.cpu_model},
         {"memory_total_kb", report.machine.memory_total_kb},
         {"kernel", report.machine.kernel},
+        {"loopback_round_trip_us_p50", report.speed ? report.speed->loopback_round_trip_us_p50 : 0.0},
+        {"loopback_round_trip_us_p90", report.speed ? report.speed->loopback_round_trip_us_p90 : 0.0},
+        {"compute_loop_ms", report.speed ? report.speed->compute_loop_ms : 0.0},
         {"load_average_before", report.load_average_before},
         {"other_processes_cores_busy",
          usage.window_seconds > 0 ? usage.other_cpu_seconds / usage.window_seconds : 0},
@@ -161,6 +164,11 @@ std::string report_text(const BenchReport& report) {
   text += fmt::format("machine: {} x {}, {:.1f} GB, {}; load {:.2f} before, {:.2f} after\n", report.machine.cpus,
                       report.machine.cpu_model, static_cast<double>(report.machine.memory_total_kb) / 1048576.0,
                       report.machine.kernel, report.load_average_before, report.load_average_after);
+  if (report.speed) {
+    text += fmt::format("machine speed: loopback round trip p50 {:.1f} us (p90 {:.1f}), compute loop {:.0f} ms\n",
+                        report.speed->loopback_round_trip_us_p50, report.speed->loopback_round_trip_us_p90,
+                        report.speed->compute_loop_ms);
+  }
   text += fmt::format("calls: {} ok, {} failed; turns {} spoken, {} answered, {} barge-ins ({} without clear)\n",
                       load.calls_ok, load.calls_failed, load.turns, load.turns_answered, load.barge_ins,
                       load.barge_ins_without_clear);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/resource_sampler.h"
 #include "tools/bench/host_histograms.h"
+#include "tools/bench/machine_probe.h"
 #include "tools/bench/turn_metrics.h"
 #include "tools/bench/vendor_farm.h"
 
@@ -42,6 +44,7 @@ struct WindowUsage {
 struct BenchReport {
   BenchOptions options;
   MachineInfo machine;
+  std::optional<MachineSpeed> speed;  // measured before the host starts
   double load_average_before = 0;
   double load_average_after = 0;
   int vendor_connection_limit = 0;  // connections each mock vendor accepts at once

@@ -24,6 +24,7 @@
 #include "tools/bench/bench_report.h"
 #include "tools/bench/call_load.h"
 #include "tools/bench/host_process.h"
+#include "tools/bench/machine_probe.h"
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/resource_sampler.h"
 #include "tools/bench/turn_metrics.h"
@@ -83,6 +84,7 @@ int run(const BenchOptions& options) {
   BenchReport report;
   report.options = options;
   report.machine = read_machine_info();
+  report.speed = measure_machine_speed();
   report.load_average_before = report.machine.load_average_1m;
   if (report.load_average_before > report.machine.cpus * 0.5) {
     std::cerr << fmt::format("bench: note: load average {:.2f} on {} CPUs — the machine is busy\n",
