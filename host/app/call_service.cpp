@@ -130,8 +130,11 @@ Result<std::unique_ptr<CallService>> CallService::create(const config::HostConfi
   parts->workers = std::make_unique<WorkerPool>(static_cast<std::size_t>(config.server.worker_threads), "call");
   parts->blocking = std::make_unique<WorkerPool>(4, "blocking");
   parts->timers = std::make_unique<ThreadedTimerService>();
+  // A live call's keys outlive its longest possible duration; an ended call's are kept for
+  // the configured retention.
   const auto record_ttl = std::chrono::seconds(config.agent.max_call_duration_seconds + 3600);
-  parts->calls = std::make_unique<telephony::CallRepository>(providers.state, record_ttl);
+  parts->calls = std::make_unique<telephony::CallRepository>(
+      providers.state, record_ttl, std::chrono::seconds(config.server.finished_call_retention_seconds));
   parts->records = std::make_unique<telephony::RecordWriteBack>(*parts->calls);
   parts->record_flusher = std::make_unique<PeriodicTask>(std::chrono::seconds(1), [records = parts->records.get()] {
     if (records->waiting() > 0) (void)records->flush();

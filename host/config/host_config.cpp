@@ -51,6 +51,7 @@ void read_server(ObjectReader& section, ServerConfig& server) {
   section.read_int("max_queued_connections", server.max_queued_connections, 1, 65535);
   section.read_int("max_calls", server.max_calls, 1, 100000);
   section.read_int("shutdown_timeout_seconds", server.shutdown_timeout_seconds, 0, 3600);
+  section.read_int("finished_call_retention_seconds", server.finished_call_retention_seconds, 1, 30 * 86400);
   section.read_string("api_token", server.api_token);
   section.read_string("plugin_dir", server.plugin_dir);
   section.read_string("ngrok_api_url", server.ngrok_api_url);
@@ -292,6 +293,7 @@ nlohmann::json redacted_dump(const HostConfig& config) {
         {"max_queued_connections", server.max_queued_connections},
         {"max_calls", server.max_calls},
         {"shutdown_timeout_seconds", server.shutdown_timeout_seconds},
+        {"finished_call_retention_seconds", server.finished_call_retention_seconds},
         {"api_token", server.api_token},
         {"plugin_dir", server.plugin_dir},
         {"ngrok_api_url", server.ngrok_api_url},

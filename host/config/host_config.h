@@ -35,6 +35,9 @@ struct ServerConfig {
   int max_queued_connections = 256;
   int max_calls = 100;              // concurrent calls before the webhook answers busy
   int shutdown_timeout_seconds = 30;  // how long calls may finish after SIGTERM
+  // How long an ended call's record (and its stream claim and CallSid index) stays in the
+  // state store for GET /call/{id} and late status callbacks.
+  int finished_call_retention_seconds = 3600;
   std::string api_token;            // bearer token for the admin API; empty disables it (secret)
   std::string plugin_dir;           // empty: <binary>/../lib/callagent/plugins
   TlsConfig tls;

@@ -37,8 +37,9 @@ HTTPResponse::HTTPStatus status_for_twilio_failure(const Status& failure) {
 
 // Twilio's final call statuses: the call is over.
 bool is_final_call_status(std::string_view status) {
-  return status == "completed" || status == "busy" || status == "failed" || status == "no-answer" ||
-         status == "canceled";
+  CallRecord probe;
+  probe.status = std::string(status);
+  return probe.ended();
 }
 
 }  // namespace

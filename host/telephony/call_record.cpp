@@ -7,6 +7,11 @@
 
 namespace callagent::telephony {
 
+bool CallRecord::ended() const noexcept {
+  return status == "completed" || status == "busy" || status == "failed" || status == "no-answer" ||
+         status == "canceled";
+}
+
 nlohmann::json CallRecord::to_json() const {
   nlohmann::json json = {
       {"conversation_id", conversation_id}, {"call_sid", call_sid},

@@ -32,6 +32,9 @@ struct CallRecord {
   nlohmann::json agent_overrides = nlohmann::json::object();  // from POST /calls
   nlohmann::json turns = nlohmann::json::array();  // [{speaker, text, started_at, ended_at, interrupted}]
 
+  // The call is over: completed, or one of Twilio's final failure statuses.
+  bool ended() const noexcept;
+
   nlohmann::json to_json() const;
   // Tolerates missing fields (records written by older hosts); fails only on non-objects.
   static std::optional<CallRecord> from_json(std::string_view text);

@@ -13,11 +13,28 @@ std::string stream_claim_key(std::string_view conversation_id) {
 
 }  // namespace
 
-CallRepository::CallRepository(std::shared_ptr<StateStore> store, std::chrono::seconds record_ttl)
-    : store_(std::move(store)), record_ttl_(record_ttl) {}
+CallRepository::CallRepository(std::shared_ptr<StateStore> store, std::chrono::seconds record_ttl,
+                               std::chrono::seconds finished_retention)
+    : store_(std::move(store)), record_ttl_(record_ttl), finished_retention_(finished_retention) {}
 
 Status CallRepository::save(const CallRecord& record) const {
-  return store_->put(record_key(record.conversation_id), record.to_json().dump(), record_ttl_);
+  if (!record.ended()) return store_->put(record_key(record.conversation_id), record.to_json().dump(), record_ttl_);
+  // The record first: a failure leaves the claim and index at their (longer) live TTL,
+  // and the write-back retries the whole save.
+  if (Status saved = store_->put(record_key(record.conversation_id), record.to_json().dump(), finished_retention_);
+      !saved) {
+    return saved;
+  }
+  if (!record.host.empty()) {
+    if (Status claimed = store_->put(stream_claim_key(record.conversation_id), record.host, finished_retention_);
+        !claimed) {
+      return claimed;
+    }
+  }
+  if (!record.call_sid.empty()) {
+    return store_->put("callagent:sid:" + record.call_sid, record.conversation_id, finished_retention_);
+  }
+  return Status::ok();
 }
 
 Result<std::optional<CallRecord>> CallRepository::load(std::string_view conversation_id) const {

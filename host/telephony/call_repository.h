@@ -2,6 +2,10 @@
 //   callagent:call:<conversation_id>    the CallRecord as JSON
 //   callagent:stream:<conversation_id>  claimed by the one host that serves the stream
 //   callagent:sid:<CallSid>             the conversation id of a Twilio call
+// While a call lives its keys outlive every write by `record_ttl`; once its record says it
+// ended, all three are written again to expire after `finished_retention` (how long GET
+// /call/{id} and late status callbacks still find it), so a host on state_memory holds
+// finished calls only that long.
 //
 // Ownership: holds a shared reference to the state store provider.
 // Threading: thread-safe (the store is). Every method may block up to the store's
@@ -21,9 +25,10 @@ namespace callagent::telephony {
 
 class CallRepository {
  public:
-  // `record_ttl`: how long a record outlives its last write (covers the longest call and
-  // some time after it for GET /call/{id}).
-  CallRepository(std::shared_ptr<StateStore> store, std::chrono::seconds record_ttl);
+  // `record_ttl`: how long a live call's record outlives its last write (covers the longest
+  // call). `finished_retention`: how long an ended call's keys are kept.
+  CallRepository(std::shared_ptr<StateStore> store, std::chrono::seconds record_ttl,
+                 std::chrono::seconds finished_retention);
 
   Status save(const CallRecord& record) const;
   // nullopt when absent (never created, or expired); an error when the store fails or
@@ -38,10 +43,12 @@ class CallRepository {
   Result<std::optional<std::string>> find_by_call_sid(std::string_view call_sid) const;
 
   std::chrono::seconds record_ttl() const noexcept { return record_ttl_; }
+  std::chrono::seconds finished_retention() const noexcept { return finished_retention_; }
 
  private:
   std::shared_ptr<StateStore> store_;
   std::chrono::seconds record_ttl_;
+  std::chrono::seconds finished_retention_;
 };
 
 }  // namespace callagent::telephony

@@ -20,6 +20,7 @@ nlohmann::json make_host_config(const BenchOptions& options, const VendorFarm& v
         {"max_calls", max_calls},
         {"max_queued_connections", std::max(256, options.calls * 2)},
         {"shutdown_timeout_seconds", 5},
+        {"finished_call_retention_seconds", options.finished_call_retention_seconds},
         {"api_token", kBenchApiToken}}},
       {"twilio", {{"auth_token", kBenchAuthToken}}},
       {"providers",

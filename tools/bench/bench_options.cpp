@@ -40,6 +40,7 @@ po::options_description describe_options() {
     ("worker-threads", po::value<int>()->default_value(0), "the host's server.worker_threads; 0: one per core")
     ("stream-threads", po::value<int>()->default_value(0), "the host's server.stream_threads; 0: half the cores")
     ("stt-batch-ms", po::value<int>()->default_value(100), "the host's agent.stt_batch_ms; 0: every 20 ms frame to the STT at once")
+    ("finished-call-retention-seconds", po::value<int>()->default_value(3600), "the host's server.finished_call_retention_seconds")
     ("no-turn-metrics", po::bool_switch(), "do not ask events_jsonfile to write every event (turn.metrics)")
     ("state", po::value<std::string>()->default_value("memory"), "the host's state store: memory (state_memory) or redis://HOST:PORT[/DB] (state_redis; start the server yourself)")
     ("host-env", po::value<std::vector<std::string>>()->composing(), "NAME=VALUE in the host's environment (repeatable), e.g. MALLOC_ARENA_MAX=2")
@@ -90,6 +91,7 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
   options.worker_threads = values["worker-threads"].as<int>();
   options.stream_threads = values["stream-threads"].as<int>();
   options.stt_batch_ms = values["stt-batch-ms"].as<int>();
+  options.finished_call_retention_seconds = values["finished-call-retention-seconds"].as<int>();
   options.turn_metrics = !values["no-turn-metrics"].as<bool>();
   options.state = values["state"].as<std::string>();
   if (values.count("host-env") > 0) options.host_env = values["host-env"].as<std::vector<std::string>>();
@@ -111,6 +113,7 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
   else if (options.duration_seconds <= options.ramp_seconds) error = "--duration-seconds must exceed the ramp";
   else if (options.turns_per_call < 1) error = "--turns-per-call must be at least 1";
   else if (options.stt_batch_ms < 0 || options.stt_batch_ms > 250) error = "--stt-batch-ms is 0 to 250";
+  else if (options.finished_call_retention_seconds < 1) error = "--finished-call-retention-seconds must be at least 1";
   else if (options.interrupt_sensitivity != "low" && options.interrupt_sensitivity != "high")
     error = "--interrupt-sensitivity is low or high";
   else if (options.endpointing_ms < 10 || options.llm_first_token_ms < 0 || options.tts_first_audio_ms < 0)

@@ -27,6 +27,7 @@ struct BenchOptions {
   int worker_threads = 0;            // server.worker_threads; 0: one per core
   int stream_threads = 0;            // server.stream_threads; 0: half the cores
   int stt_batch_ms = 100;            // agent.stt_batch_ms; 0: every frame to the STT at once
+  int finished_call_retention_seconds = 3600;  // server.finished_call_retention_seconds
   bool turn_metrics = true;          // events_jsonfile write_events: per-stage host timings
   std::string state = "memory";      // the host's state store: "memory" or a redis://host:port[/db] URL
   std::vector<std::string> host_env; // NAME=VALUE added to (or replacing in) the host's environment

@@ -92,6 +92,7 @@ nlohmann::json report_json(const BenchReport& report) {
         {"worker_threads", options.worker_threads},
         {"stream_threads", options.stream_threads},
         {"stt_batch_ms", options.stt_batch_ms},
+        {"finished_call_retention_seconds", options.finished_call_retention_seconds},
         {"turn_metrics", options.turn_metrics},
         {"state", options.state},
         {"host_env", options.host_env},

@@ -27,7 +27,7 @@ std::string stored_status(const CallRepository& calls, const std::string& conver
 class RecordWriteBackTest : public ::testing::Test {
  protected:
   std::shared_ptr<testing::FakeStateStore> store = std::make_shared<testing::FakeStateStore>();
-  CallRepository calls{store, 3600s};
+  CallRepository calls{store, 3600s, 3600s};
 };
 
 TEST_F(RecordWriteBackTest, SavesAtOnceWhenTheStoreAnswers) {
