@@ -44,21 +44,9 @@ void Strand::dispatch_one(Task task) {
   }
   const Strand* previous = current_strand;
   current_strand = this;
-  try {
-    task();
-  } catch (const std::exception& error) {
-    spdlog::error("strand task threw: {}", error.what());
-  } catch (...) {
-    spdlog::error("strand task threw a non-standard exception");
-  }
+  run_guarded(task);
   current_strand = previous;
-  bool more = false;
-  {
-    std::lock_guard lock(mutex_);
-    more = !tasks_.empty();
-    if (!more) scheduled_ = false;
-  }
-  if (more) executor_.post([self = shared_from_this()] { self->drain(); });
+  hand_rest_to_executor();
 }
 
 bool Strand::running_in_this_thread() const noexcept { return current_strand == this; }
@@ -83,16 +71,24 @@ void Strand::drain() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    try {
-      task();
-    } catch (const std::exception& error) {
-      spdlog::error("strand task threw: {}", error.what());
-    } catch (...) {
-      spdlog::error("strand task threw a non-standard exception");
-    }
+    run_guarded(task);
   }
   current_strand = previous;
   // Batch used up with work left: requeue behind other strands instead of hogging.
+  hand_rest_to_executor();
+}
+
+void Strand::run_guarded(Task& task) {
+  try {
+    task();
+  } catch (const std::exception& error) {
+    spdlog::error("strand task threw: {}", error.what());
+  } catch (...) {
+    spdlog::error("strand task threw a non-standard exception");
+  }
+}
+
+void Strand::hand_rest_to_executor() {
   bool more = false;
   {
     std::lock_guard lock(mutex_);

@@ -42,6 +42,10 @@ class Strand final : public Executor, public std::enable_shared_from_this<Strand
 
  private:
   void drain();
+  // Runs one task; an exception is logged and goes no further (one call's fault).
+  static void run_guarded(Task& task);
+  // The strand stops running here: work left goes to the executor, else the strand is idle.
+  void hand_rest_to_executor();
 
   Executor& executor_;
   const std::size_t batch_limit_;
