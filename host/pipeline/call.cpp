@@ -215,7 +215,9 @@ Result<std::shared_ptr<Call>> Call::start(const CallServices& services, config::
       call->sender_, *services.timers,
       [weak](host::TimePoint deadline, host::Task task) -> host::TimerId {
         auto locked = weak.lock();
-        return locked ? locked->schedule_at(deadline, std::move(task)) : 0;
+        return locked ? locked->schedule_at(deadline, std::move(task),
+                                            std::chrono::milliseconds(locked->services_.player.pacing_slack_ms))
+                      : 0;
       },
       [weak](std::uint64_t response_id) {
         if (auto locked = weak.lock()) locked->handle_response_played(response_id);
@@ -329,9 +331,9 @@ void Call::with_session(PluginKind plugin, std::function<void(Call&)> work) {
   work(*this);
 }
 
-host::TimerId Call::schedule_at(host::TimePoint deadline, host::Task task) {
+host::TimerId Call::schedule_at(host::TimePoint deadline, host::Task task, host::Clock::duration slack) {
   std::weak_ptr<Call> weak = weak_from_this();
-  return services_.timers->schedule_at(deadline, strand_, [weak, task = std::move(task)] {
+  return services_.timers->schedule_at(deadline, slack, strand_, [weak, task = std::move(task)] {
     if (auto call = weak.lock(); call && !call->finished_) task();
   });
 }

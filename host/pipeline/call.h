@@ -146,7 +146,8 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   void with_session(PluginKind plugin, std::function<void(Call&)> work);
   bool inside_callback_of(PluginKind plugin) const noexcept;
   host::TimerId schedule_after(std::chrono::milliseconds delay, std::function<void(Call&)> task);
-  host::TimerId schedule_at(host::TimePoint deadline, host::Task task);
+  host::TimerId schedule_at(host::TimePoint deadline, host::Task task,
+                            host::Clock::duration slack = host::Clock::duration::zero());
   void cancel_timer(std::optional<host::TimerId>& timer);
 
   // Caller side.

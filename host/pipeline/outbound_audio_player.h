@@ -28,6 +28,10 @@ namespace callagent::pipeline {
 struct PlayerSettings {
   std::int64_t lead_ms = 160;   // how far ahead of real time audio is sent
   std::int64_t chunk_ms = 80;   // audio per media message (each followed by a mark)
+  // How late the next chunk may go out: the lead leaves lead − chunk (80 ms) at Twilio when
+  // it is due, so a few ms do not matter, and pacing timers due within them share one
+  // wake-up of the timer thread (timer_service.h).
+  std::int64_t pacing_slack_ms = 5;
 };
 
 // Where playback stands within an utterance: which text piece, and how many of its audio

@@ -13,18 +13,26 @@ void deliver(TimerQueue::Due& due) {
 
 }  // namespace
 
-TimerId TimerQueue::add(TimePoint deadline, std::weak_ptr<Executor> target, Task task) {
+TimerId TimerQueue::add(TimePoint deadline, Clock::duration slack, std::weak_ptr<Executor> target, Task task) {
   const TimerId id = next_id_++;
-  auto position = by_deadline_.emplace(deadline, Entry{id, std::move(target), std::move(task)});
+  const TimePoint latest = slack > Clock::duration::zero() && deadline < TimePoint::max() - slack ? deadline + slack
+                                                                                                  : deadline;
+  const auto latest_position = by_latest_.emplace(latest, id);
+  auto position = by_deadline_.emplace(deadline, Entry{id, latest_position, std::move(target), std::move(task)});
   by_id_.emplace(id, position);
   return id;
+}
+
+void TimerQueue::erase(std::multimap<TimePoint, Entry>::iterator entry) {
+  by_latest_.erase(entry->second.latest);
+  by_id_.erase(entry->second.id);
+  by_deadline_.erase(entry);
 }
 
 bool TimerQueue::remove(TimerId id) {
   auto found = by_id_.find(id);
   if (found == by_id_.end()) return false;
-  by_deadline_.erase(found->second);
-  by_id_.erase(found);
+  erase(found->second);
   return true;
 }
 
@@ -33,13 +41,16 @@ bool TimerQueue::pop_due(TimePoint now, Due& due) {
   auto first = by_deadline_.begin();
   due.target = std::move(first->second.target);
   due.task = std::move(first->second.task);
-  by_id_.erase(first->second.id);
-  by_deadline_.erase(first);
+  erase(first);
   return true;
 }
 
 TimePoint TimerQueue::next_deadline() const {
   return by_deadline_.empty() ? TimePoint::max() : by_deadline_.begin()->first;
+}
+
+TimePoint TimerQueue::next_latest() const {
+  return by_latest_.empty() ? TimePoint::max() : by_latest_.begin()->first;
 }
 
 ThreadedTimerService::ThreadedTimerService() : thread_([this] { run(); }) {
@@ -48,14 +59,15 @@ ThreadedTimerService::ThreadedTimerService() : thread_([this] { run(); }) {
 
 ThreadedTimerService::~ThreadedTimerService() { stop(); }
 
-TimerId ThreadedTimerService::schedule_at(TimePoint deadline, std::weak_ptr<Executor> target,
+TimerId ThreadedTimerService::schedule_at(TimePoint deadline, Clock::duration slack, std::weak_ptr<Executor> target,
                                           Task task) {
   TimerId id = 0;
   bool earliest = false;
   {
     std::lock_guard lock(mutex_);
-    earliest = deadline < queue_.next_deadline();
-    id = queue_.add(deadline, std::move(target), std::move(task));
+    const TimePoint wake_before = queue_.next_latest();
+    id = queue_.add(deadline, slack, std::move(target), std::move(task));
+    earliest = queue_.next_latest() < wake_before;
   }
   if (earliest) changed_.notify_one();  // the sleeper must wake earlier than it planned
   return id;
@@ -86,7 +98,8 @@ void ThreadedTimerService::run() {
       lock.lock();
       continue;
     }
-    const TimePoint next = queue_.next_deadline();
+    // The latest a pending timer may fire; on waking, everything already due fires at once.
+    const TimePoint next = queue_.next_latest();
     if (next == TimePoint::max()) {
       changed_.wait(lock);
     } else {
@@ -95,10 +108,10 @@ void ThreadedTimerService::run() {
   }
 }
 
-TimerId ManualTimerService::schedule_at(TimePoint deadline, std::weak_ptr<Executor> target,
+TimerId ManualTimerService::schedule_at(TimePoint deadline, Clock::duration /*slack*/, std::weak_ptr<Executor> target,
                                         Task task) {
   std::lock_guard lock(mutex_);
-  return queue_.add(deadline, std::move(target), std::move(task));
+  return queue_.add(deadline, Clock::duration::zero(), std::move(target), std::move(task));
 }
 
 bool ManualTimerService::cancel(TimerId id) {

@@ -3,6 +3,11 @@
 // goes through Executor::dispatch, so an idle strand runs it on the timer's own thread
 // (strand tasks never block); a busy one queues it.
 //
+// A timer may carry a slack: it may fire up to that much after its deadline. The timer
+// thread sleeps until the earliest deadline + slack and then fires everything due, so timers
+// that need no precision (the outbound audio's pacing, 12 a second per speaking call, with
+// 160 ms of audio ahead to absorb it) share wake-ups instead of costing one each.
+//
 // Threading: every method is thread-safe. Lifetime: the service holds only a weak
 // reference to each target executor, so a timer of a call that has ended does nothing.
 // A timer cancelled while its task is already queued may still run: tasks that care
@@ -27,7 +32,12 @@ using TimerId = std::uint64_t;
 class TimerService {
  public:
   virtual ~TimerService() = default;
-  virtual TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) = 0;
+  // Fires at `deadline`, or up to `slack` later.
+  virtual TimerId schedule_at(TimePoint deadline, Clock::duration slack, std::weak_ptr<Executor> target,
+                              Task task) = 0;
+  TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) {
+    return schedule_at(deadline, Clock::duration::zero(), std::move(target), std::move(task));
+  }
   // False when the timer already fired, was cancelled, or never existed.
   virtual bool cancel(TimerId id) = 0;
   virtual const TimeSource& time() const noexcept = 0;
@@ -44,21 +54,28 @@ class TimerQueue {
     std::weak_ptr<Executor> target;
     Task task;
   };
-  TimerId add(TimePoint deadline, std::weak_ptr<Executor> target, Task task);
+  TimerId add(TimePoint deadline, Clock::duration slack, std::weak_ptr<Executor> target, Task task);
   bool remove(TimerId id);
   // Removes and returns the earliest timer due at or before `now`, if any.
   bool pop_due(TimePoint now, Due& due);
   // The earliest deadline, or TimePoint::max() when empty.
   TimePoint next_deadline() const;
+  // When a timer must fire at the latest: the earliest deadline + slack, or
+  // TimePoint::max() when empty.
+  TimePoint next_latest() const;
   std::size_t size() const noexcept { return by_deadline_.size(); }
 
  private:
   struct Entry {
     TimerId id;
+    std::multimap<TimePoint, TimerId>::iterator latest;
     std::weak_ptr<Executor> target;
     Task task;
   };
+  void erase(std::multimap<TimePoint, Entry>::iterator entry);
+
   std::multimap<TimePoint, Entry> by_deadline_;
+  std::multimap<TimePoint, TimerId> by_latest_;  // deadline + slack
   std::unordered_map<TimerId, std::multimap<TimePoint, Entry>::iterator> by_id_;
   TimerId next_id_ = 1;
 };
@@ -71,7 +88,9 @@ class ThreadedTimerService final : public TimerService {
   ThreadedTimerService(const ThreadedTimerService&) = delete;
   ThreadedTimerService& operator=(const ThreadedTimerService&) = delete;
 
-  TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) override;
+  using TimerService::schedule_at;
+  TimerId schedule_at(TimePoint deadline, Clock::duration slack, std::weak_ptr<Executor> target,
+                      Task task) override;
   bool cancel(TimerId id) override;
   const TimeSource& time() const noexcept override { return clock_; }
   // Drops pending timers and joins the thread. Idempotent.
@@ -89,10 +108,12 @@ class ThreadedTimerService final : public TimerService {
 };
 
 // Test timers: time moves only through advance(), which fires due timers in deadline
-// order on the calling thread (posting to their targets).
+// order on the calling thread (posting to their targets), each at its deadline (slack unused).
 class ManualTimerService final : public TimerService {
  public:
-  TimerId schedule_at(TimePoint deadline, std::weak_ptr<Executor> target, Task task) override;
+  using TimerService::schedule_at;
+  TimerId schedule_at(TimePoint deadline, Clock::duration slack, std::weak_ptr<Executor> target,
+                      Task task) override;
   bool cancel(TimerId id) override;
   const TimeSource& time() const noexcept override { return clock_; }
 

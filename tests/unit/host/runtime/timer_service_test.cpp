@@ -67,6 +67,28 @@ TEST(ManualTimerServiceTest, TimerOfAGoneExecutorDoesNothing) {
   EXPECT_FALSE(fired);
 }
 
+// A timer with slack may fire up to that much after its deadline: the timer thread sleeps
+// until the earliest deadline + slack, then fires whatever is due by then, together.
+TEST(TimerQueueTest, WakesAtTheEarliestDeadlinePlusSlackAndFiresByDeadline) {
+  TimerQueue queue;
+  const TimePoint start{};
+  const TimerId first = queue.add(start + 20ms, 30ms, {}, [] {});
+  queue.add(start + 40ms, 30ms, {}, [] {});
+  EXPECT_EQ(queue.next_deadline(), start + 20ms);
+  EXPECT_EQ(queue.next_latest(), start + 50ms) << "the first may wait until 50 ms";
+  const TimerId exact = queue.add(start + 45ms, 0ms, {}, [] {});
+  EXPECT_EQ(queue.next_latest(), start + 45ms) << "a timer without slack sets the wake-up";
+  EXPECT_TRUE(queue.remove(exact));
+  EXPECT_EQ(queue.next_latest(), start + 50ms);
+  // Woken at 50 ms: both are due and fire in deadline order.
+  TimerQueue::Due due;
+  ASSERT_TRUE(queue.pop_due(start + 50ms, due));
+  ASSERT_TRUE(queue.pop_due(start + 50ms, due));
+  EXPECT_FALSE(queue.pop_due(start + 50ms, due));
+  EXPECT_EQ(queue.next_latest(), TimePoint::max());
+  EXPECT_FALSE(queue.remove(first)) << "already fired";
+}
+
 TEST(ThreadedTimerServiceTest, FiresAndCancels) {
   ThreadedTimerService timers;
   auto executor = inline_executor();
