@@ -97,6 +97,9 @@ nlohmann::json report_json(const BenchReport& report) {
         {"state", options.state},
         {"host_env", options.host_env},
         {"vendor_connection_limit", report.vendor_connection_limit}}},
+      {"vendor_messages",
+       {{"deepgram_audio_per_call_second",
+         usage.call_seconds > 0 ? static_cast<double>(report.deepgram_audio_messages) / usage.call_seconds : 0.0}}},
       {"machine",
        {{"cpus", report.machine.cpus},
         {"cpu_model", report.machine.cpu_model},
@@ -197,6 +200,10 @@ std::string report_text(const BenchReport& report) {
                       usage.window_seconds, usage.call_seconds,
                       usage.window_seconds > 0 ? usage.host_cpu_seconds / usage.window_seconds : 0);
   text += fmt::format("host CPU idle (no call): {:.2f} ms per second\n", usage.host_idle_cpu_ms_per_second);
+  if (usage.call_seconds > 0) {
+    text += fmt::format("Deepgram audio messages: {:.1f} per call-second (20 ms frames: 50)\n",
+                        static_cast<double>(report.deepgram_audio_messages) / usage.call_seconds);
+  }
   text += fmt::format("bench CPU: {:.2f} ms per call-second ({:.2f} cores); other processes {:.2f} cores\n",
                       per_call_second_ms(usage.bench_cpu_seconds, usage.call_seconds),
                       usage.window_seconds > 0 ? usage.bench_cpu_seconds / usage.window_seconds : 0,

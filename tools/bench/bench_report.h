@@ -48,6 +48,7 @@ struct BenchReport {
   double load_average_before = 0;
   double load_average_after = 0;
   int vendor_connection_limit = 0;  // connections each mock vendor accepts at once
+  std::int64_t deepgram_audio_messages = 0;  // audio messages the Deepgram mock got in the window
   int host_pid = 0;
   std::string host_exit;  // "0", "killed", …
   LoadResults load;

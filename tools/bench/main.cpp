@@ -148,9 +148,11 @@ int run(const BenchOptions& options) {
   std::this_thread::sleep_until(window_start);
   const ResourceSample at_start = sampler.sample_now();
   const auto threads_at_start = read_thread_cpu_by_name(host.pid());
+  const std::int64_t deepgram_messages_at_start = vendors.deepgram_audio_messages();
   std::this_thread::sleep_until(window_end);
   const ResourceSample at_end = sampler.sample_now();
   const auto threads_at_end = read_thread_cpu_by_name(host.pid());
+  report.deepgram_audio_messages = vendors.deepgram_audio_messages() - deepgram_messages_at_start;
   load_thread.join();
   std::this_thread::sleep_for(std::chrono::seconds(2));
   report.usage.host_rss_after_kb = sampler.sample_now().host_rss_kb;

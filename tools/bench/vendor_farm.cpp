@@ -54,4 +54,6 @@ std::string VendorFarm::deepgram_api_key() const { return mock::FakeDeepgramOpti
 std::string VendorFarm::openai_api_key() const { return openai_->settings().api_key; }
 std::string VendorFarm::elevenlabs_api_key() const { return mock::FakeElevenLabsSettings{}.api_key; }
 
+std::int64_t VendorFarm::deepgram_audio_messages() const { return deepgram_->audio_messages(); }
+
 }  // namespace callagent::bench

@@ -47,6 +47,8 @@ class VendorFarm {
   std::string openai_api_key() const;
   std::string elevenlabs_api_key() const;
   int connection_limit() const noexcept { return connection_limit_; }
+  // Audio messages the Deepgram mock has received from every call so far.
+  std::int64_t deepgram_audio_messages() const;
 
  private:
   int connection_limit_;

@@ -26,7 +26,8 @@ endif()
 # Each entry: the keys of a field that must exist, dot-separated.
 set(required_fields
   config.calls config.critical_path_ms config.stt_batch_ms machine.cpus machine.cpu_model
-  machine.loopback_round_trip_us_p50 machine.compute_loop_ms calls.first_failures
+  machine.loopback_round_trip_us_p50 machine.compute_loop_ms vendor_messages.deepgram_audio_per_call_second
+  calls.first_failures
   turns.answered turns.barge_ins
   voice_to_voice_ms.p50 voice_to_voice_ms.p95 voice_to_voice_ms.p99
   added_latency_ms.p50 added_latency_ms.p95 added_latency_ms.p99

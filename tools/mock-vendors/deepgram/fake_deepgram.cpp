@@ -46,6 +46,7 @@ struct FakeDeepgram::State {
   std::map<std::string, std::string> last_headers;
   std::vector<std::string> text_messages;
   std::int64_t audio_bytes = 0;
+  std::int64_t audio_messages = 0;
   int empty_binary_frames = 0;
   int finals_sent = 0;
 };
@@ -192,6 +193,7 @@ class ListenHandler final : public Poco::Net::HTTPRequestHandler {
         {
           std::lock_guard lock(state_->mutex);
           state_->audio_bytes += size;
+          ++state_->audio_messages;
           if (size == 0) ++state_->empty_binary_frames;
         }
         audio_bytes += size;
@@ -307,6 +309,7 @@ CALLAGENT_FAKE_DEEPGRAM_GETTER(int, handshakes)
 CALLAGENT_FAKE_DEEPGRAM_GETTER(int, connections)
 CALLAGENT_FAKE_DEEPGRAM_GETTER(std::string, last_raw_query)
 CALLAGENT_FAKE_DEEPGRAM_GETTER(std::int64_t, audio_bytes)
+CALLAGENT_FAKE_DEEPGRAM_GETTER(std::int64_t, audio_messages)
 CALLAGENT_FAKE_DEEPGRAM_GETTER(int, empty_binary_frames)
 CALLAGENT_FAKE_DEEPGRAM_GETTER(int, finals_sent)
 #undef CALLAGENT_FAKE_DEEPGRAM_GETTER

@@ -95,6 +95,7 @@ class FakeDeepgram {
   std::map<std::string, std::string> last_headers() const;  // lower-case names
   std::vector<std::string> text_messages() const;        // control frames, in order
   std::int64_t audio_bytes() const;                      // binary bytes received
+  std::int64_t audio_messages() const;                   // binary frames received
   int empty_binary_frames() const;
   int finals_sent() const;
 
