@@ -71,6 +71,12 @@ nlohmann::json report_json(const BenchReport& report) {
   nlohmann::json threads = nlohmann::json::object();
   for (const auto& [name, seconds] : usage.host_thread_cpu_seconds) threads[name] = seconds;
   const double underrun_total_ms = std::accumulate(load.underrun_ms.begin(), load.underrun_ms.end(), 0.0);
+  nlohmann::json minutes = nlohmann::json::array();
+  for (std::size_t minute = 0; minute < load.by_minute.size(); ++minute) {
+    minutes.push_back({{"minute", minute},
+                       {"added_latency_ms", summary_json(load.by_minute[minute].added_latency_ms)},
+                       {"underruns", load.by_minute[minute].underruns}});
+  }
 
   return {
       {"label", options.label},
@@ -154,6 +160,7 @@ nlohmann::json report_json(const BenchReport& report) {
       {"host_turn_stages_ms", {{"turns", report.turn_stages.turns}, {"stages", stages}}},
       {"host", {{"pid", report.host_pid}, {"exit", report.host_exit}}},
       {"rss_samples", samples},
+      {"by_minute", minutes},
   };
 }
 
@@ -193,6 +200,16 @@ std::string report_text(const BenchReport& report) {
                         reaction.count, reaction.sum / static_cast<double>(reaction.count));
   }
   for (const auto& [name, values] : report.turn_stages.stage_ms) text += summary_row("host " + name, values);
+  if (load.by_minute.size() >= 3) {
+    text += "\nadded latency by minute of the load, p50/p99 ms (underruns):";
+    for (std::size_t minute = 0; minute < load.by_minute.size(); ++minute) {
+      const auto summary = callsim::summarize_latencies(load.by_minute[minute].added_latency_ms);
+      if (!summary) continue;
+      text += fmt::format(" {}: {:.1f}/{:.1f} ({});", minute, summary->p50_ms, summary->p99_ms,
+                          load.by_minute[minute].underruns);
+    }
+    text += "\n";
+  }
   text += fmt::format("\nunderruns: {} in {} calls over {:.0f} s of agent audio\n", load.underrun_ms.size(),
                       load.calls_with_underruns, load.agent_audio_played_seconds);
   text += fmt::format("host CPU: {:.2f} ms per call-second ({:.2f} s over {:.1f} s window, {:.0f} call-s; {:.2f} cores)\n",

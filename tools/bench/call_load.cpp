@@ -63,6 +63,13 @@ callsim::CallScript make_script(const BenchOptions& options) {
 
 }  // namespace
 
+MinuteResults& LoadResults::minute_at(std::chrono::microseconds since_load_start) {
+  const auto minute = static_cast<std::size_t>(
+      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::minutes>(since_load_start).count()));
+  if (by_minute.size() <= minute) by_minute.resize(minute + 1);
+  return by_minute[minute];
+}
+
 std::vector<std::string> caller_lines() {
   return {"I would like to book a table for four people, tomorrow evening at seven.",
           "Do you have anything near the window, or out on the terrace?",
@@ -83,7 +90,9 @@ LoadResults CallLoad::run(std::chrono::steady_clock::time_point deadline) {
 
   std::mutex results_mutex;
   LoadResults results;
-  const auto fold = [&](const callsim::CallReport& report, double seconds) {
+  // `dialled_after`: the call's start, since the load's; call-sim's times count from it.
+  const auto fold = [&](const callsim::CallReport& report, Clock::duration dialled_after, double seconds) {
+    const auto call_start = std::chrono::duration_cast<std::chrono::microseconds>(dialled_after);
     std::lock_guard lock(results_mutex);
     results.call_seconds += seconds;
     if (report.ok) {
@@ -102,6 +111,8 @@ LoadResults CallLoad::run(std::chrono::steady_clock::time_point deadline) {
         ++results.turns_answered;
         results.voice_to_voice_ms.push_back(to_ms(*turn.voice_to_voice));
         results.added_latency_ms.push_back(to_ms(*turn.voice_to_voice) - critical_path_ms);
+        results.minute_at(call_start + turn.caller_speech_ended_at)
+            .added_latency_ms.push_back(to_ms(*turn.voice_to_voice) - critical_path_ms);
       }
       if (turn.started_during_agent_audio) {
         ++results.barge_ins;
@@ -112,7 +123,10 @@ LoadResults CallLoad::run(std::chrono::steady_clock::time_point deadline) {
         }
       }
     }
-    for (const callsim::PlaybackGap& gap : latencies.underruns) results.underrun_ms.push_back(to_ms(gap.duration));
+    for (const callsim::PlaybackGap& gap : latencies.underruns) {
+      results.underrun_ms.push_back(to_ms(gap.duration));
+      ++results.minute_at(call_start + gap.at).underruns;
+    }
     if (!latencies.underruns.empty()) ++results.calls_with_underruns;
     results.agent_audio_played_seconds += static_cast<double>(report.agent_bytes_played) / 8000.0;
   };
@@ -138,7 +152,7 @@ LoadResults CallLoad::run(std::chrono::steady_clock::time_point deadline) {
         callsim::SimulatedCall call(std::move(settings), script);
         const callsim::CallReport report = call.run();
         --active_calls_;
-        fold(report, std::chrono::duration<double>(Clock::now() - dialled_at).count());
+        fold(report, dialled_at - started_at, std::chrono::duration<double>(Clock::now() - dialled_at).count());
         if (!report.ok) std::this_thread::sleep_until(std::min(Clock::now() + kPauseAfterFailure, deadline));
       }
     });

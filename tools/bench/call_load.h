@@ -23,6 +23,13 @@ struct CallFailure {
   std::string error;
 };
 
+// What happened in one minute of the load (by when a turn's caller speech ended, or a gap
+// began, counted from the load's start): whether latency drifts over a soak.
+struct MinuteResults {
+  std::vector<double> added_latency_ms;
+  std::int64_t underruns = 0;
+};
+
 struct LoadResults {
   int calls_ok = 0;
   int calls_failed = 0;
@@ -39,6 +46,10 @@ struct LoadResults {
   std::int64_t calls_with_underruns = 0;
   double agent_audio_played_seconds = 0;
   double call_seconds = 0;                   // summed over calls, dial to end
+  std::vector<MinuteResults> by_minute;      // [0] = the load's first minute
+
+  // The minute `since_load_start` falls in, created when first needed.
+  MinuteResults& minute_at(std::chrono::microseconds since_load_start);
 };
 
 inline constexpr std::size_t kMaxFailuresKept = 5;
