@@ -46,6 +46,21 @@ std::vector<std::pair<std::string, double>> top_threads(const BenchReport& repor
   return threads;
 }
 
+std::size_t minute_count(const BenchReport& report) {
+  return std::max(report.load.by_minute.size(), report.stall_minutes.size());
+}
+
+StallMinute whole_load_stalls(const BenchReport& report) {
+  StallMinute overall;
+  for (const StallMinute& stall : report.stall_minutes) {
+    overall.worst_late_ms = std::max(overall.worst_late_ms, stall.worst_late_ms);
+    overall.late_over_20ms += stall.late_over_20ms;
+    overall.late_over_50ms += stall.late_over_50ms;
+    overall.wake_ups += stall.wake_ups;
+  }
+  return overall;
+}
+
 }  // namespace
 
 nlohmann::json report_json(const BenchReport& report) {
@@ -72,11 +87,18 @@ nlohmann::json report_json(const BenchReport& report) {
   for (const auto& [name, seconds] : usage.host_thread_cpu_seconds) threads[name] = seconds;
   const double underrun_total_ms = std::accumulate(load.underrun_ms.begin(), load.underrun_ms.end(), 0.0);
   nlohmann::json minutes = nlohmann::json::array();
-  for (std::size_t minute = 0; minute < load.by_minute.size(); ++minute) {
+  for (std::size_t minute = 0; minute < minute_count(report); ++minute) {
+    const MinuteResults& results = minute < load.by_minute.size() ? load.by_minute[minute] : MinuteResults{};
+    const StallMinute stall = minute < report.stall_minutes.size() ? report.stall_minutes[minute] : StallMinute{};
     minutes.push_back({{"minute", minute},
-                       {"added_latency_ms", summary_json(load.by_minute[minute].added_latency_ms)},
-                       {"underruns", load.by_minute[minute].underruns}});
+                       {"added_latency_ms", summary_json(results.added_latency_ms)},
+                       {"underruns", results.underruns},
+                       {"machine_stalls",
+                        {{"worst_late_ms", stall.worst_late_ms},
+                         {"late_over_20ms", stall.late_over_20ms},
+                         {"late_over_50ms", stall.late_over_50ms}}}});
   }
+  const StallMinute stalls_overall = whole_load_stalls(report);
 
   return {
       {"label", options.label},
@@ -117,7 +139,12 @@ nlohmann::json report_json(const BenchReport& report) {
         {"load_average_before", report.load_average_before},
         {"other_processes_cores_busy",
          usage.window_seconds > 0 ? usage.other_cpu_seconds / usage.window_seconds : 0},
-        {"load_average_after", report.load_average_after}}},
+        {"load_average_after", report.load_average_after},
+        {"stalls",
+         {{"watcher_realtime", report.stall_watch_realtime},
+          {"worst_late_ms", stalls_overall.worst_late_ms},
+          {"late_over_20ms", stalls_overall.late_over_20ms},
+          {"late_over_50ms", stalls_overall.late_over_50ms}}}}},
       {"calls", {{"ok", load.calls_ok}, {"failed", load.calls_failed}, {"first_failures", failures}}},
       {"turns",
        {{"spoken", load.turns},
@@ -175,6 +202,12 @@ std::string report_text(const BenchReport& report) {
   text += fmt::format("machine: {} x {}, {:.1f} GB, {}; load {:.2f} before, {:.2f} after\n", report.machine.cpus,
                       report.machine.cpu_model, static_cast<double>(report.machine.memory_total_kb) / 1048576.0,
                       report.machine.kernel, report.load_average_before, report.load_average_after);
+  if (!report.stall_minutes.empty()) {
+    const StallMinute overall = whole_load_stalls(report);
+    text += fmt::format("machine stalls during the load: worst {:.1f} ms, {} wake-ups over 50 ms late ({})\n",
+                        overall.worst_late_ms, overall.late_over_50ms,
+                        report.stall_watch_realtime ? "SCHED_FIFO watcher" : "normal-priority watcher: includes CPU contention");
+  }
   if (report.speed) {
     text += fmt::format("machine speed: loopback round trip p50 {:.1f} us (p90 {:.1f}), compute loop {:.0f} ms\n",
                         report.speed->loopback_round_trip_us_p50, report.speed->loopback_round_trip_us_p90,
@@ -200,15 +233,18 @@ std::string report_text(const BenchReport& report) {
                         reaction.count, reaction.sum / static_cast<double>(reaction.count));
   }
   for (const auto& [name, values] : report.turn_stages.stage_ms) text += summary_row("host " + name, values);
-  if (load.by_minute.size() >= 3) {
-    text += "\nadded latency by minute of the load, p50/p99 ms (underruns):";
-    for (std::size_t minute = 0; minute < load.by_minute.size(); ++minute) {
-      const auto summary = callsim::summarize_latencies(load.by_minute[minute].added_latency_ms);
-      if (!summary) continue;
-      text += fmt::format(" {}: {:.1f}/{:.1f} ({});", minute, summary->p50_ms, summary->p99_ms,
-                          load.by_minute[minute].underruns);
+  if (minute_count(report) >= 3) {
+    text += fmt::format("\n  {:<5} {:>18} {:>10} {:>28}\n", "minute", "added p50/p99 ms", "underruns",
+                        "the machine's worst stall ms");
+    for (std::size_t minute = 0; minute < minute_count(report); ++minute) {
+      const auto summary = minute < load.by_minute.size()
+                               ? callsim::summarize_latencies(load.by_minute[minute].added_latency_ms)
+                               : std::nullopt;
+      text += fmt::format("  {:<6} {:>18} {:>10} {:>28.1f}\n", minute,
+                          summary ? fmt::format("{:.1f}/{:.1f}", summary->p50_ms, summary->p99_ms) : "-",
+                          minute < load.by_minute.size() ? load.by_minute[minute].underruns : 0,
+                          minute < report.stall_minutes.size() ? report.stall_minutes[minute].worst_late_ms : 0.0);
     }
-    text += "\n";
   }
   text += fmt::format("\nunderruns: {} in {} calls over {:.0f} s of agent audio\n", load.underrun_ms.size(),
                       load.calls_with_underruns, load.agent_audio_played_seconds);

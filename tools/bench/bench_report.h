@@ -17,6 +17,7 @@
 #include "tools/bench/call_load.h"
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/resource_sampler.h"
+#include "tools/bench/stall_watcher.h"
 #include "tools/bench/host_histograms.h"
 #include "tools/bench/machine_probe.h"
 #include "tools/bench/turn_metrics.h"
@@ -52,6 +53,9 @@ struct BenchReport {
   int host_pid = 0;
   std::string host_exit;  // "0", "killed", …
   LoadResults load;
+  // The machine's pauses by minute of the load (a 2 ms sleeper's late wake-ups).
+  std::vector<StallMinute> stall_minutes;
+  bool stall_watch_realtime = false;  // the watcher ran SCHED_FIFO
   WindowUsage usage;
   std::vector<ResourceSample> samples;
   TurnStageSamples turn_stages;

@@ -27,6 +27,7 @@
 #include "tools/bench/machine_probe.h"
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/resource_sampler.h"
+#include "tools/bench/stall_watcher.h"
 #include "tools/bench/turn_metrics.h"
 #include "tools/bench/vendor_farm.h"
 
@@ -142,6 +143,8 @@ int run(const BenchOptions& options) {
   const Clock::time_point window_start = started_at + as_duration(options.ramp_seconds);
   const Clock::time_point window_end = deadline - std::chrono::milliseconds(500);
 
+  StallWatcher stall_watcher(started_at);
+  stall_watcher.start();
   LoadResults results;
   std::thread load_thread([&] { results = load.run(deadline); });
 
@@ -154,6 +157,9 @@ int run(const BenchOptions& options) {
   const auto threads_at_end = read_thread_cpu_by_name(host.pid());
   report.deepgram_audio_messages = vendors.deepgram_audio_messages() - deepgram_messages_at_start;
   load_thread.join();
+  stall_watcher.stop();
+  report.stall_minutes = stall_watcher.minutes();
+  report.stall_watch_realtime = stall_watcher.realtime();
   std::this_thread::sleep_for(std::chrono::seconds(2));
   report.usage.host_rss_after_kb = sampler.sample_now().host_rss_kb;
   sampler.stop();

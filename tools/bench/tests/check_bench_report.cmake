@@ -34,7 +34,8 @@ set(required_fields
   greeting_ms.p50 barge_in_clear_ms.p50 underruns.count underruns.per_agent_minute
   host_cpu.ms_per_call_second host_cpu.by_thread_s bench_cpu.ms_per_call_second
   host_rss_kb.idle host_rss_kb.peak host_rss_kb.loaded host_rss_kb.after_calls host_rss_kb.per_call
-  host_turn_stages_ms.stages rss_samples by_minute.0.added_latency_ms.p50 by_minute.0.underruns)
+  host_turn_stages_ms.stages rss_samples by_minute.0.added_latency_ms.p50 by_minute.0.underruns
+  by_minute.0.machine_stalls.worst_late_ms machine.stalls.late_over_50ms)
 foreach(field IN LISTS required_fields)
   string(REPLACE "." ";" keys "${field}")
   string(JSON value ERROR_VARIABLE missing GET "${report}" ${keys})
