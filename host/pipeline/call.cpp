@@ -182,6 +182,7 @@ Call::Call(const CallServices& services, config::AgentConfig agent, telephony::C
       record_(std::move(record)),
       sender_(std::move(sender)),
       strand_(std::make_shared<host::Strand>(*services.workers)),
+      record_saves_(services.blocking != nullptr ? std::make_shared<host::Strand>(*services.blocking) : nullptr),
       goodbye_phrases_(agent_.goodbye_phrases),
       backchannels_(default_backchannel_phrases()),
       caller_(std::make_unique<CallerTurn>()) {
@@ -1129,9 +1130,9 @@ void Call::publish(std::string_view type, const nlohmann::json& payload) const {
 }
 
 void Call::save_record_async() {
-  if (services_.records == nullptr) return;
+  if (services_.records == nullptr || record_saves_ == nullptr) return;
   // A failed save waits in the write-back (logged there once per outage): the call goes on.
-  services_.blocking->post([records = services_.records, record = record_] { (void)records->save_or_keep(record); });
+  record_saves_->post([records = services_.records, record = record_] { (void)records->save_or_keep(record); });
 }
 
 std::int64_t Call::since_start_ms(host::TimePoint when) const {

@@ -211,6 +211,10 @@ class Call final : public telephony::MediaStreamReceiver, public std::enable_sha
   telephony::CallRecord record_;
   std::shared_ptr<telephony::MediaStreamSender> sender_;
   std::shared_ptr<host::Strand> strand_;
+  // The record's saves, on the blocking executor: one at a time and in the order made, so
+  // an older snapshot (a turn saved just before the end) never lands after the ended
+  // record and brings back "in-progress" with a live call's TTL. Null without `blocking`.
+  std::shared_ptr<host::Strand> record_saves_;
   CallInfo call_info_;
   host::TimePoint started_at_;
   std::int64_t started_unix_ms_ = 0;

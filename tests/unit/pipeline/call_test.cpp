@@ -7,8 +7,11 @@
 
 #include "host/runtime/executor.h"
 #include "host/runtime/timer_service.h"
+#include "host/telephony/call_repository.h"
+#include "host/telephony/record_write_back.h"
 #include "tests/fakes/fake_event_sink.h"
 #include "tests/fakes/fake_llm.h"
+#include "tests/fakes/fake_state_store.h"
 #include "tests/fakes/fake_stt.h"
 #include "tests/fakes/fake_tts.h"
 #include "tests/fakes/recording_logger.h"
@@ -44,6 +47,23 @@ class QueueExecutor final : public host::Executor {
   std::vector<host::Task> tasks_;
 };
 
+// The blocking pool has several threads, so tasks posted one after another may run in any
+// order: this one runs the last posted first.
+class LastFirstExecutor final : public host::Executor {
+ public:
+  void post(host::Task task) override { tasks_.push_back(std::move(task)); }
+  void run_all() {
+    while (!tasks_.empty()) {
+      host::Task task = std::move(tasks_.back());
+      tasks_.pop_back();
+      task();
+    }
+  }
+
+ private:
+  std::vector<host::Task> tasks_;
+};
+
 class CallTest : public ::testing::Test {
  protected:
   CallTest() {
@@ -60,7 +80,8 @@ class CallTest : public ::testing::Test {
     CallServices services;
     services.workers = call_workers;
     services.timers = &timers;
-    services.blocking = &blocking;
+    services.blocking = blocking_executor;
+    services.records = records;
     services.stt = stt;
     services.llm = llm;
     services.tts = tts;
@@ -136,6 +157,8 @@ class CallTest : public ::testing::Test {
   host::InlineExecutor workers;
   host::Executor* call_workers = &workers;  // a test may queue the workers' tasks instead
   host::InlineExecutor blocking;
+  host::Executor* blocking_executor = &blocking;  // a test may reorder the blocking pool's tasks
+  telephony::RecordWriteBack* records = nullptr;  // null: records are not kept
   std::shared_ptr<FakeSttProvider> stt = std::make_shared<FakeSttProvider>();
   std::shared_ptr<FakeLlmProvider> llm = std::make_shared<FakeLlmProvider>();
   std::shared_ptr<FakeTtsProvider> tts = std::make_shared<FakeTtsProvider>();
@@ -441,6 +464,30 @@ TEST_F(CallTest, FailingTtsWithACachedApologyPlaysItAndEnds) {
   EXPECT_GE(sender->audio_bytes(), 800U) << "the cached apology is played";
   play_to_end();
   EXPECT_TRUE(sender->closed());
+}
+
+TEST_F(CallTest, TheRecordsSavesLandInTheOrderMadeHoweverTheBlockingPoolRunsThem) {
+  LastFirstExecutor blocking_pool;
+  blocking_executor = &blocking_pool;
+  auto store = std::make_shared<testing::FakeStateStore>();
+  const telephony::CallRepository repository(store, 5400s, 120s);
+  telephony::RecordWriteBack write_back(repository);
+  records = &write_back;
+  start_call();
+  play_to_end();
+  caller_says("hi");
+  play(200ms);
+  call->on_stop();  // the caller hangs up mid-reply: a turn's save, then the ended record's
+  call->on_stream_closed("Twilio closed the stream");
+  ASSERT_TRUE(call->finished());
+  blocking_pool.run_all();
+
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  const auto loaded = repository.load(id);
+  ASSERT_TRUE(loaded && loaded.value());
+  EXPECT_EQ(loaded.value()->status, "completed") << "an older snapshot overwrote the ended record";
+  EXPECT_EQ(store->ttl_of("callagent:call:" + id), 120s) << "kept for the retention, not a live call's TTL";
+  EXPECT_EQ(loaded.value()->turns.size(), call->transcript_turns().size());
 }
 
 TEST_F(CallTest, FailingTtsWithNothingCachedEndsAtOnceRatherThanHangSilent) {
