@@ -308,16 +308,14 @@ thread_local InsideCallback inside_callback;
 }  // namespace
 
 void Call::dispatch_from(PluginKind plugin, std::function<void(Call&)> task) {
-  const InsideCallback outer = std::exchange(inside_callback, InsideCallback{this, plugin});
-  try {
-    strand_->dispatch_one([self = shared_from_this(), task = std::move(task)] {
-      if (!self->finished_) task(*self);
-    });
-  } catch (...) {
-    inside_callback = outer;
-    throw;
-  }
-  inside_callback = outer;
+  // Restores the outer value however dispatch_one leaves (a nested callback, or a throw).
+  struct Scope {
+    InsideCallback outer;
+    ~Scope() { inside_callback = outer; }
+  } scope{std::exchange(inside_callback, InsideCallback{this, plugin})};
+  strand_->dispatch_one([self = shared_from_this(), task = std::move(task)] {
+    if (!self->finished_) task(*self);
+  });
 }
 
 bool Call::inside_callback_of(PluginKind plugin) const noexcept {

@@ -30,7 +30,9 @@ using testing::FakeTtsProvider;
 using testing::RecordingMediaSender;
 using Kind = RecordingMediaSender::Sent::Kind;
 
-// The call workers, when a test needs to see what runs on a worker rather than at once.
+// An executor whose tasks run when the test says: the call workers, when a test needs to
+// see what runs on a worker rather than at once; or the blocking pool, whose several
+// threads may run tasks posted one after another in any order (run_all_last_first).
 class QueueExecutor final : public host::Executor {
  public:
   void post(host::Task task) override { tasks_.push_back(std::move(task)); }
@@ -41,24 +43,14 @@ class QueueExecutor final : public host::Executor {
       task();
     }
   }
-  bool empty() const { return tasks_.empty(); }
-
- private:
-  std::vector<host::Task> tasks_;
-};
-
-// The blocking pool has several threads, so tasks posted one after another may run in any
-// order: this one runs the last posted first.
-class LastFirstExecutor final : public host::Executor {
- public:
-  void post(host::Task task) override { tasks_.push_back(std::move(task)); }
-  void run_all() {
+  void run_all_last_first() {
     while (!tasks_.empty()) {
       host::Task task = std::move(tasks_.back());
       tasks_.pop_back();
       task();
     }
   }
+  bool empty() const { return tasks_.empty(); }
 
  private:
   std::vector<host::Task> tasks_;
@@ -467,7 +459,7 @@ TEST_F(CallTest, FailingTtsWithACachedApologyPlaysItAndEnds) {
 }
 
 TEST_F(CallTest, TheRecordsSavesLandInTheOrderMadeHoweverTheBlockingPoolRunsThem) {
-  LastFirstExecutor blocking_pool;
+  QueueExecutor blocking_pool;
   blocking_executor = &blocking_pool;
   auto store = std::make_shared<testing::FakeStateStore>();
   const telephony::CallRepository repository(store, 5400s, 120s);
@@ -480,7 +472,7 @@ TEST_F(CallTest, TheRecordsSavesLandInTheOrderMadeHoweverTheBlockingPoolRunsThem
   call->on_stop();  // the caller hangs up mid-reply: a turn's save, then the ended record's
   call->on_stream_closed("Twilio closed the stream");
   ASSERT_TRUE(call->finished());
-  blocking_pool.run_all();
+  blocking_pool.run_all_last_first();
 
   const std::string id = "0123456789abcdef0123456789abcdef";
   const auto loaded = repository.load(id);
