@@ -35,6 +35,8 @@ po::options_description describe_options() {
     ("turns-per-call", po::value<int>()->default_value(4), "caller turns per call")
     ("barge-in-every", po::value<int>()->default_value(3), "every Nth turn barges in; 0: never")
     ("caller-utterance-ms", po::value<int>()->default_value(1200), "length of each caller utterance")
+    ("caller-threads", po::value<int>()->default_value(2), "threads that run every simulated caller's frames and reads; 0: two threads per call")
+    ("caller-timer-slack-us", po::value<int>()->default_value(1000), "how late a caller frame may go out so that callers share wake-ups")
     ("interrupt-sensitivity", po::value<std::string>()->default_value("high"), "the host's agent.interrupt_sensitivity: low or high")
     ("http-threads", po::value<int>()->default_value(16), "the host's server.http_threads")
     ("worker-threads", po::value<int>()->default_value(0), "the host's server.worker_threads; 0: one per core")
@@ -86,6 +88,8 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
   options.turns_per_call = values["turns-per-call"].as<int>();
   options.barge_in_every = values["barge-in-every"].as<int>();
   options.caller_utterance_ms = values["caller-utterance-ms"].as<int>();
+  options.caller_threads = values["caller-threads"].as<int>();
+  options.caller_timer_slack_us = values["caller-timer-slack-us"].as<int>();
   options.interrupt_sensitivity = values["interrupt-sensitivity"].as<std::string>();
   options.http_threads = values["http-threads"].as<int>();
   options.worker_threads = values["worker-threads"].as<int>();
@@ -112,6 +116,9 @@ ParsedBenchOptions parse_bench_options(int argc, const char* const* argv, const 
   if (options.calls < 1) error = "--calls must be at least 1";
   else if (options.duration_seconds <= options.ramp_seconds) error = "--duration-seconds must exceed the ramp";
   else if (options.turns_per_call < 1) error = "--turns-per-call must be at least 1";
+  else if (options.caller_threads < 0 || options.caller_threads > 64) error = "--caller-threads is 0 to 64";
+  else if (options.caller_timer_slack_us < 0 || options.caller_timer_slack_us > 20000)
+    error = "--caller-timer-slack-us is 0 to 20000";
   else if (options.stt_batch_ms < 0 || options.stt_batch_ms > 250) error = "--stt-batch-ms is 0 to 250";
   else if (options.finished_call_retention_seconds < 1) error = "--finished-call-retention-seconds must be at least 1";
   else if (options.interrupt_sensitivity != "low" && options.interrupt_sensitivity != "high")

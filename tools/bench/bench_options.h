@@ -22,6 +22,10 @@ struct BenchOptions {
   int turns_per_call = 4;            // caller turns in one call before it hangs up
   int barge_in_every = 3;            // every Nth turn barges in over the agent; 0: never
   int caller_utterance_ms = 1200;    // length of each caller "speech" (a tone)
+  // Threads that send every caller's frames and read the host's (call-sim CallDriver);
+  // 0: two threads per call, as call-sim runs a single call.
+  int caller_threads = 2;
+  int caller_timer_slack_us = 1000;  // a caller frame may go out this late, to share wake-ups
   std::string interrupt_sensitivity = "high";  // the host's agent.interrupt_sensitivity
   int http_threads = 16;             // server.http_threads (the host adds max_calls to it)
   int worker_threads = 0;            // server.worker_threads; 0: one per core

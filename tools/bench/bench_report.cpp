@@ -115,6 +115,8 @@ nlohmann::json report_json(const BenchReport& report) {
         {"turns_per_call", options.turns_per_call},
         {"barge_in_every", options.barge_in_every},
         {"caller_utterance_ms", options.caller_utterance_ms},
+        {"caller_threads", options.caller_threads},
+        {"caller_timer_slack_us", options.caller_timer_slack_us},
         {"interrupt_sensitivity", options.interrupt_sensitivity},
         {"http_threads", options.http_threads},
         {"worker_threads", options.worker_threads},

@@ -131,17 +131,23 @@ LoadResults CallLoad::run(std::chrono::steady_clock::time_point deadline) {
     results.agent_audio_played_seconds += static_cast<double>(report.agent_bytes_played) / 8000.0;
   };
 
+  std::vector<std::shared_ptr<callsim::CallDriver>> drivers;
+  for (int index = 0; index < options_.caller_threads; ++index) {
+    drivers.push_back(std::make_shared<callsim::CallDriver>(
+        "callers-" + std::to_string(index), std::chrono::microseconds(options_.caller_timer_slack_us)));
+  }
   std::vector<std::thread> slots;
   slots.reserve(static_cast<std::size_t>(options_.calls));
   for (int slot = 0; slot < options_.calls; ++slot) {
     const auto offset = options_.calls > 1 ? ramp * slot / options_.calls : Clock::duration::zero();
-    slots.emplace_back([&, offset] {
+    slots.emplace_back([&, offset, slot] {
       std::this_thread::sleep_until(started_at + offset);
       while (deadline - Clock::now() > kMinCallTime) {
         callsim::CallSettings settings;
         settings.host_url = host_url_;
         settings.auth_token = auth_token_;
         settings.keep_recording = false;
+        if (!drivers.empty()) settings.driver = drivers[static_cast<std::size_t>(slot) % drivers.size()];
         settings.connect_timeout = milliseconds(10000);
         settings.io_timeout = milliseconds(20000);
         const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());

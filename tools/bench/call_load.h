@@ -4,8 +4,10 @@
 // are spread over the ramp. Each finished call's report is folded into LoadResults at once,
 // so memory stays flat however long the load runs.
 //
-// Threading: run() blocks its caller and uses one thread per slot (each SimulatedCall adds
-// its WebSocket reader). active_calls() may be read from any thread while it runs.
+// Threading: run() blocks its caller and uses one thread per slot, which dials, waits and
+// hangs up; the calls' frames and reads run on options.caller_threads shared CallDrivers
+// (calls assigned round-robin by slot), or with 0 on each SimulatedCall's own two threads.
+// active_calls() may be read from any thread while it runs.
 #pragma once
 
 #include <atomic>

@@ -81,6 +81,10 @@ class SimulatedCall::Impl {
   Status place_call();
   Status open_stream();
   void run_frames();
+  // run_frames() on settings_.driver's thread: blocks until the frames are over.
+  void run_frames_on_driver();
+  // The driver's timer: what run_frames() does in one pass of its loop.
+  std::optional<TimePoint> serve_frames(TimePoint now);
   // One 20 ms tick; false when the call's frames are over.
   bool tick_locked(TimePoint now, ScriptRunner& runner);
   void hang_up_and_close();
@@ -104,6 +108,11 @@ class SimulatedCall::Impl {
 
   std::mutex mutex_;
   std::condition_variable wake_frame_thread_;  // a mark was queued: recompute when to wake
+  // With a driver: the frames' state between timer runs, and their end.
+  std::optional<ScriptRunner> driven_runner_;
+  TimePoint driven_next_tick_{};
+  CallDriver::TimerId driven_timer_ = 0;
+  bool driven_frames_over_ = false;
   CallReport report_;
   std::string failure_;
   PlaybackModel playback_;
@@ -149,7 +158,11 @@ CallReport SimulatedCall::Impl::run() {
     std::lock_guard lock(mutex_);
     fail_locked(opened.message(), Clock::now());
   } else {
-    run_frames();
+    if (settings_.driver) {
+      run_frames_on_driver();
+    } else {
+      run_frames();
+    }
     hang_up_and_close();
   }
   finish_report();
@@ -219,7 +232,7 @@ Status SimulatedCall::Impl::open_stream() {
   // and stream_ is set.
   std::lock_guard lock(mutex_);
   writer_.emplace(StreamIdentity{report_.stream_sid, report_.account_sid, report_.call_sid});
-  auto connected = StreamClient::connect(request, connection_settings(), std::move(handlers));
+  auto connected = StreamClient::connect(request, connection_settings(), std::move(handlers), settings_.driver.get());
   if (!connected) return connected.status();
   stream_ = std::move(connected).value();
   CallEvent opened;
@@ -258,6 +271,35 @@ void SimulatedCall::Impl::run_frames() {
     // Releases the lock while waiting; the reader notifies when it queues a mark.
     wake_frame_thread_.wait_until(lock, wake_at);
   }
+}
+
+void SimulatedCall::Impl::run_frames_on_driver() {
+  std::unique_lock lock(mutex_);
+  driven_runner_.emplace(script_);
+  driven_next_tick_ = Clock::now();
+  // Under the lock: the timer's first run waits for it, so driven_timer_ is set by then.
+  driven_timer_ = settings_.driver->add_timer(driven_next_tick_, [this](TimePoint now) { return serve_frames(now); });
+  wake_frame_thread_.wait(lock, [this] { return driven_frames_over_; });
+  lock.unlock();
+  settings_.driver->remove_timer(driven_timer_);
+}
+
+std::optional<TimePoint> SimulatedCall::Impl::serve_frames(TimePoint now) {
+  std::lock_guard lock(mutex_);
+  while (now >= driven_next_tick_) {
+    if (!tick_locked(now, *driven_runner_)) {
+      driven_frames_over_ = true;
+      wake_frame_thread_.notify_one();
+      return std::nullopt;
+    }
+    driven_next_tick_ += kFrameInterval;
+    if (now - driven_next_tick_ > kMaxCatchUp) driven_next_tick_ = now + kFrameInterval;
+  }
+  const TimePoint played_until = model_time_locked(now);
+  apply_locked(playback_.advance(played_until), played_until);
+  TimePoint wake_at = driven_next_tick_;
+  if (const auto mark_due = playback_.next_mark_due(); mark_due && *mark_due < wake_at) wake_at = *mark_due;
+  return wake_at;
 }
 
 bool SimulatedCall::Impl::tick_locked(TimePoint wall_now, ScriptRunner& runner) {
@@ -389,7 +431,13 @@ void SimulatedCall::Impl::on_host_text(std::string_view text, TimePoint received
     event.text = mark->name;
     emit_locked(std::move(event), received_at);
     apply_locked(playback_.enqueue_mark(std::move(mark->name), now), now);
-    if (playback_.pending_mark_count() > 0) wake_frame_thread_.notify_one();
+    if (playback_.pending_mark_count() > 0) {
+      if (!settings_.driver) {
+        wake_frame_thread_.notify_one();
+      } else if (const auto mark_due = playback_.next_mark_due(); mark_due && driven_timer_ != 0) {
+        settings_.driver->run_timer_by(driven_timer_, *mark_due);
+      }
+    }
   } else {
     ++report_.clears_received;
     const PlaybackUpdate update = playback_.clear(now);

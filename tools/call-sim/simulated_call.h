@@ -34,7 +34,9 @@
 // Threading: run() blocks its calling thread for the whole call; that thread sends a frame
 // every 20 ms and runs the script, sleeping in between (a timed condition-variable wait
 // that also wakes it when a returned mark falls due; no busy loop). One more thread, the
-// WebSocket reader, handles the host's frames while the stream is open. Many
+// WebSocket reader, handles the host's frames while the stream is open. With
+// CallSettings::driver, the driver's thread does both jobs (for many calls at once) and
+// run()'s thread only places the call, waits, and hangs up. Many
 // SimulatedCalls may run concurrently, each on its own thread. request_hang_up() may be
 // called from any thread.
 // The listener is called from either internal thread, one call at a time (under the
@@ -54,6 +56,7 @@
 
 #include "tools/call-sim/call_events.h"
 #include "tools/call-sim/call_latency.h"
+#include "tools/call-sim/call_driver.h"
 #include "tools/call-sim/call_script.h"
 #include "tools/call-sim/stream_client.h"
 
@@ -87,6 +90,9 @@ struct CallSettings {
   std::optional<std::chrono::milliseconds> hang_up_after;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds io_timeout{10000};
+  // Run this call's frames and read its stream on a shared driver's thread instead of two
+  // threads of its own (a load of many calls). Empty: its own threads.
+  std::shared_ptr<CallDriver> driver;
 };
 
 using CallEventListener = std::function<void(const CallEvent& event)>;

@@ -49,7 +49,7 @@ StreamCloseInfo parse_close_payload(const Poco::Buffer<char>& payload, std::size
 
 Result<std::unique_ptr<StreamClient>> StreamClient::connect(const StreamConnectRequest& request,
                                                             const ConnectionSettings& settings,
-                                                            Handlers handlers) {
+                                                            Handlers handlers, CallDriver* driver) {
   auto target = parse_http_target(request.connect_url);
   if (!target) return target.status();
 
@@ -89,12 +89,17 @@ Result<std::unique_ptr<StreamClient>> StreamClient::connect(const StreamConnectR
   socket->setNoDelay(true);  // 160-byte frames every 20 ms: Nagle would batch and delay them
 
   std::unique_ptr<StreamClient> client(new StreamClient(std::move(socket), std::move(handlers)));
-  client->reader_ = std::thread([raw = client.get()] { raw->read_loop(); });
+  if (driver != nullptr) {
+    client->driver_ = driver;
+    client->watch_id_ = driver->watch(client->socket_->impl()->sockfd(), [raw = client.get()] { raw->on_readable(); });
+  } else {
+    client->reader_ = std::thread([raw = client.get()] { raw->read_loop(); });
+  }
   return client;
 }
 
 StreamClient::StreamClient(std::unique_ptr<WebSocket> socket, Handlers handlers)
-    : socket_(std::move(socket)), handlers_(std::move(handlers)) {}
+    : socket_(std::move(socket)), handlers_(std::move(handlers)), frame_(0) {}
 
 StreamClient::~StreamClient() {
   close(1001, "going away", std::chrono::milliseconds(500));
@@ -131,6 +136,7 @@ void StreamClient::close(std::uint16_t code, std::string_view reason,
   }
   stopping_ = true;
   if (reader_.joinable()) reader_.join();
+  if (driver_ != nullptr) driver_->unwatch(watch_id_);  // waits out a read in progress
   {
     std::lock_guard io_lock(io_mutex_);
     try {
@@ -164,65 +170,88 @@ bool StreamClient::wait_readable() {
 }
 
 void StreamClient::read_loop() {
-  Poco::Buffer<char> frame(0);
-  std::string message;  // text being assembled from fragments
   while (!stopping_.load()) {
-    int flags = 0;
-    int received = 0;
+    if (!wait_readable()) continue;
+    if (!read_frame()) break;
+  }
+}
+
+void StreamClient::on_readable() {
+  if (reading_over_) return;
+  // Level-triggered: bytes left in the kernel bring the driver back. TLS (or the upgrade's
+  // read-ahead) can hold bytes the kernel no longer reports, hence available().
+  bool more = true;
+  while (more) {
+    if (!read_frame()) {
+      reading_over_ = true;
+      driver_->unwatch(watch_id_);  // from the driver's thread: does not wait
+      return;
+    }
+    std::lock_guard io_lock(io_mutex_);
     try {
-      if (!wait_readable()) continue;
-      std::lock_guard io_lock(io_mutex_);
-      frame.resize(0);  // receiveFrame appends to what the buffer holds
-      received = socket_->receiveFrame(frame, flags);
-    } catch (const Poco::Exception& error) {
-      if (stopping_.load()) break;
-      StreamCloseInfo lost;
-      lost.reason = fmt::format("connection lost: {}", error.displayText());
-      finish(std::move(lost));
-      break;
+      more = socket_->available() > 0;
+    } catch (const Poco::Exception&) {
+      more = false;
     }
-    const auto length = static_cast<std::size_t>(received);
-    const int opcode = flags & WebSocket::FRAME_OP_BITMASK;
-    if (received == 0 && flags == 0) {
-      StreamCloseInfo lost;
-      lost.reason = "connection closed without a close frame";
-      finish(std::move(lost));
-      break;
-    }
-    if (opcode == WebSocket::FRAME_OP_CLOSE) {
-      StreamCloseInfo close = parse_close_payload(frame, length);
-      close.initiated_by_host = !close_sent_.load();
-      if (close.initiated_by_host) {
-        // Answer the close handshake with the host's own code, as a browser would.
-        std::lock_guard io_lock(io_mutex_);
-        try {
-          socket_->shutdown(close.code == kCloseNoStatus ? std::uint16_t{1000} : close.code);
-          close_sent_ = true;
-        } catch (const Poco::Exception&) {
-          // The host may have dropped the TCP connection right after its close frame.
-        }
-      }
-      finish(std::move(close));
-      break;
-    }
-    if (opcode == WebSocket::FRAME_OP_PING) {
+  }
+}
+
+bool StreamClient::read_frame() {
+  int flags = 0;
+  int received = 0;
+  try {
+    std::lock_guard io_lock(io_mutex_);
+    frame_.resize(0);  // receiveFrame appends to what the buffer holds
+    received = socket_->receiveFrame(frame_, flags);
+  } catch (const Poco::Exception& error) {
+    if (stopping_.load()) return false;
+    StreamCloseInfo lost;
+    lost.reason = fmt::format("connection lost: {}", error.displayText());
+    finish(std::move(lost));
+    return false;
+  }
+  const auto length = static_cast<std::size_t>(received);
+  const int opcode = flags & WebSocket::FRAME_OP_BITMASK;
+  if (received == 0 && flags == 0) {
+    StreamCloseInfo lost;
+    lost.reason = "connection closed without a close frame";
+    finish(std::move(lost));
+    return false;
+  }
+  if (opcode == WebSocket::FRAME_OP_CLOSE) {
+    StreamCloseInfo close = parse_close_payload(frame_, length);
+    close.initiated_by_host = !close_sent_.load();
+    if (close.initiated_by_host) {
+      // Answer the close handshake with the host's own code, as a browser would.
       std::lock_guard io_lock(io_mutex_);
       try {
-        constexpr int kPongFlags = static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_PONG);
-        socket_->sendFrame(frame.begin(), received, kPongFlags);
+        socket_->shutdown(close.code == kCloseNoStatus ? std::uint16_t{1000} : close.code);
+        close_sent_ = true;
       } catch (const Poco::Exception&) {
-        // A failed pong shows up as a failed read next.
+        // The host may have dropped the TCP connection right after its close frame.
       }
-      continue;
     }
-    if (opcode == WebSocket::FRAME_OP_PONG) continue;
-    if (opcode == WebSocket::FRAME_OP_TEXT || opcode == WebSocket::FRAME_OP_BINARY) message.clear();
-    message.append(frame.begin(), length);
-    if ((flags & WebSocket::FRAME_FLAG_FIN) == 0) continue;
-    const TimePoint received_at = std::chrono::steady_clock::now();
-    if (handlers_.on_text) handlers_.on_text(message, received_at);
-    message.clear();
+    finish(std::move(close));
+    return false;
   }
+  if (opcode == WebSocket::FRAME_OP_PING) {
+    std::lock_guard io_lock(io_mutex_);
+    try {
+      constexpr int kPongFlags = static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_PONG);
+      socket_->sendFrame(frame_.begin(), received, kPongFlags);
+    } catch (const Poco::Exception&) {
+      // A failed pong shows up as a failed read next.
+    }
+    return true;
+  }
+  if (opcode == WebSocket::FRAME_OP_PONG) return true;
+  if (opcode == WebSocket::FRAME_OP_TEXT || opcode == WebSocket::FRAME_OP_BINARY) message_.clear();
+  message_.append(frame_.begin(), length);
+  if ((flags & WebSocket::FRAME_FLAG_FIN) == 0) return true;
+  const TimePoint received_at = std::chrono::steady_clock::now();
+  if (handlers_.on_text) handlers_.on_text(message_, received_at);
+  message_.clear();
+  return true;
 }
 
 void StreamClient::finish(StreamCloseInfo close) {

@@ -3,13 +3,15 @@
 // and no params (../shared/protocols.md §2.1 step 10), then JSON text frames both ways.
 //
 // Threading: connect() starts one reader thread per stream that receives frames and calls
-// the handlers. send_text() and close() may be called from any thread; all socket I/O is
+// the handlers, or, given a CallDriver, has the driver's thread read whenever the socket
+// is readable (a load of many streams then needs no thread per stream). send_text() and close() may be called from any thread; all socket I/O is
 // serialised by one internal lock, because an OpenSSL connection must not be read and
 // written concurrently. The reader waits for data outside that lock (poll), so a quiet
 // host never blocks senders.
 //
 // Lifetime: the handlers must stay valid until close() returns or the object is
-// destroyed; both join the reader thread. Handlers must not call close() (they run on
+// destroyed; both join the reader thread (or leave the driver's watch list, waiting out a
+// read in progress). A driver must outlive the streams it reads. Handlers must not call close() (they run on
 // the thread close() joins); they may call send_text().
 #pragma once
 
@@ -25,7 +27,10 @@
 #include <string_view>
 #include <thread>
 
+#include <Poco/Buffer.h>
+
 #include "callagent/plugin_api/status.h"
+#include "tools/call-sim/call_driver.h"
 #include "tools/call-sim/http_connection.h"
 
 namespace Poco::Net {
@@ -70,9 +75,11 @@ class StreamClient {
   // reader. Errors: "cannot connect to host …" (unavailable), "stream upgrade refused:
   // HTTP 403 Forbidden" (with the host's status; unauthenticated for 400/401/403,
   // unavailable otherwise), invalid_argument for a bad URL.
+  // `driver`: read on its thread instead of a thread of our own (plain ws:// only in
+  // practice: a TLS read may block mid-record, holding up every stream on the driver).
   static Result<std::unique_ptr<StreamClient>> connect(const StreamConnectRequest& request,
                                                        const ConnectionSettings& settings,
-                                                       Handlers handlers);
+                                                       Handlers handlers, CallDriver* driver = nullptr);
 
   ~StreamClient();
   StreamClient(const StreamClient&) = delete;
@@ -96,6 +103,10 @@ class StreamClient {
 
   void read_loop();
   bool wait_readable();
+  // The driver found the socket readable: reads every frame there is.
+  void on_readable();
+  // Reads one frame and hands it on; false when the stream is over (closed or lost).
+  bool read_frame();
   // Records the end of the stream once and calls on_closed.
   void finish(StreamCloseInfo close);
 
@@ -112,7 +123,14 @@ class StreamClient {
   std::condition_variable closed_changed_;
   std::optional<StreamCloseInfo> close_info_;
 
+  // Only the reader (thread or driver callback, never both) touches these.
+  Poco::Buffer<char> frame_;
+  std::string message_;  // text being assembled from fragments
+  bool reading_over_ = false;
+
   std::thread reader_;
+  CallDriver* driver_ = nullptr;
+  CallDriver::WatchId watch_id_ = 0;
 };
 
 }  // namespace callagent::callsim

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -45,6 +46,7 @@
 #include "host/twilio/media_stream_messages.h"
 #include "host/twilio/request_signature.h"
 #include "tools/call-sim/audio_source.h"
+#include "tools/call-sim/call_driver.h"
 #include "tools/call-sim/call_events.h"
 #include "tools/call-sim/call_latency.h"
 #include "tools/call-sim/call_script.h"
@@ -74,6 +76,120 @@ std::vector<std::uint8_t> counting_bytes(std::size_t count, std::uint8_t first =
 
 // ---------------------------------------------------------------------------------------
 // PlaybackModel
+
+// Waits up to `limit` for `done` (under `mutex`), for the driver's thread.
+template <typename Predicate>
+bool wait_until_done(std::mutex& mutex, std::condition_variable& changed, Predicate done,
+                     std::chrono::milliseconds limit = 10s) {
+  std::unique_lock lock(mutex);
+  return changed.wait_for(lock, limit, done);
+}
+
+TEST(CallDriver, TimersRunInDeadlineOrderNeverBeforeTheirTime) {
+  CallDriver driver("test-driver", std::chrono::microseconds(1000));
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::pair<int, bool>> fired;  // which timer, and whether on time or later
+  const auto start = CallDriver::Clock::now();
+  const auto add = [&](int which, std::chrono::milliseconds after) {
+    const auto due = start + after;
+    return driver.add_timer(due, [&, which, due](CallDriver::TimePoint now) -> std::optional<CallDriver::TimePoint> {
+      std::lock_guard lock(mutex);
+      fired.emplace_back(which, now >= due && CallDriver::Clock::now() >= due);
+      changed.notify_all();
+      return std::nullopt;
+    });
+  };
+  add(3, 60ms);
+  add(1, 20ms);
+  add(2, 40ms);
+  ASSERT_TRUE(wait_until_done(mutex, changed, [&] { return fired.size() == 3; }));
+  EXPECT_EQ(fired, (std::vector<std::pair<int, bool>>{{1, true}, {2, true}, {3, true}}));
+}
+
+TEST(CallDriver, TimersDueWithinTheSlackShareOneWakeUp) {
+  CallDriver driver("test-driver", std::chrono::microseconds(20000));
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<CallDriver::TimePoint> passes;  // the `now` each timer was run with
+  const auto record = [&](CallDriver::TimePoint now) -> std::optional<CallDriver::TimePoint> {
+    std::lock_guard lock(mutex);
+    passes.push_back(now);
+    changed.notify_all();
+    return std::nullopt;
+  };
+  const auto start = CallDriver::Clock::now();
+  driver.add_timer(start + 30ms, record);
+  driver.add_timer(start + 35ms, record);
+  ASSERT_TRUE(wait_until_done(mutex, changed, [&] { return passes.size() == 2; }));
+  EXPECT_EQ(passes[0], passes[1]);
+}
+
+TEST(CallDriver, ATimerRunsAgainWhenItAsksAndEarlierWhenBroughtForward) {
+  CallDriver driver("test-driver", std::chrono::microseconds(1000));
+  std::mutex mutex;
+  std::condition_variable changed;
+  int runs = 0;
+  const auto timer = driver.add_timer(CallDriver::Clock::now(), [&](CallDriver::TimePoint now) {
+    std::lock_guard lock(mutex);
+    ++runs;
+    changed.notify_all();
+    // First run: again in 5 ms; then a minute away.
+    return std::optional<CallDriver::TimePoint>(now + (runs == 1 ? std::chrono::milliseconds(5) : std::chrono::milliseconds(60000)));
+  });
+  ASSERT_TRUE(wait_until_done(mutex, changed, [&] { return runs == 2; }));
+  driver.run_timer_by(timer, CallDriver::Clock::now() + 10ms);
+  EXPECT_TRUE(wait_until_done(mutex, changed, [&] { return runs == 3; })) << "still waiting for the minute";
+  driver.remove_timer(timer);
+}
+
+TEST(CallDriver, RemovingATimerWaitsOutItsRunningCallback) {
+  CallDriver driver("test-driver", std::chrono::microseconds(1000));
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool started = false;
+  std::atomic<bool> finished{false};
+  const auto timer = driver.add_timer(CallDriver::Clock::now(), [&](CallDriver::TimePoint) {
+    {
+      std::lock_guard lock(mutex);
+      started = true;
+      changed.notify_all();
+    }
+    std::this_thread::sleep_for(100ms);
+    finished = true;
+    return std::optional<CallDriver::TimePoint>();
+  });
+  ASSERT_TRUE(wait_until_done(mutex, changed, [&] { return started; }));
+  driver.remove_timer(timer);
+  EXPECT_TRUE(finished.load());
+}
+
+TEST(CallDriver, ReadsWhenAWatchedFdIsReadableAndStopsAtUnwatch) {
+  CallDriver driver("test-driver", std::chrono::microseconds(1000));
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string received;
+  const auto watch = driver.watch(fds[0], [&] {
+    char buffer[16];
+    const auto count = ::read(fds[0], buffer, sizeof buffer);
+    std::lock_guard lock(mutex);
+    if (count > 0) received.append(buffer, static_cast<std::size_t>(count));
+    changed.notify_all();
+  });
+  ASSERT_EQ(::write(fds[1], "ab", 2), 2);
+  ASSERT_TRUE(wait_until_done(mutex, changed, [&] { return received == "ab"; }));
+  driver.unwatch(watch);
+  ASSERT_EQ(::write(fds[1], "c", 1), 1);
+  std::this_thread::sleep_for(50ms);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(received, "ab");
+  }
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
 
 TEST(PlaybackModel, MarksReturnInOrderOnlyAfterTheAudioBeforeThemHasPlayed) {
   PlaybackModel playback;
@@ -1129,6 +1245,84 @@ TEST(SimulatedCallLoopback, HostClosingUnexpectedlyFailsTheCallWithTheCode) {
   ASSERT_FALSE(report.ok);
   EXPECT_NE(report.error.find("stream closed by host with code 1000 (goodbye)"), std::string::npos) << report.error;
   EXPECT_NE(report.error.find("silence"), std::string::npos) << report.error;
+}
+
+TEST(SimulatedCallOnADriver, CallsSharingOneDriverBehaveAsOnTheirOwnThreads) {
+  auto driver = std::make_shared<CallDriver>("test-driver", std::chrono::microseconds(1000));
+  constexpr int kCalls = 3;
+  std::vector<std::unique_ptr<FakeTwilioHost>> hosts;
+  for (int index = 0; index < kCalls; ++index) hosts.push_back(std::make_unique<FakeTwilioHost>(FakeHostBehaviour{}));
+  std::vector<CallReport> reports(kCalls);
+  std::vector<std::thread> callers;
+  for (int index = 0; index < kCalls; ++index) {
+    callers.emplace_back([&, index] {
+      CallScript script;
+      script.wait_for_agent_audio(5s)
+          .wait_for_agent_quiet(200ms, 5s)
+          .play(tone_mulaw(2400), "question")
+          .wait_for_agent_audio(5s)
+          .wait_for_agent_quiet(200ms, 5s)
+          .hang_up();
+      CallSettings settings = settings_for(*hosts[static_cast<std::size_t>(index)]);
+      settings.driver = driver;
+      reports[static_cast<std::size_t>(index)] = SimulatedCall(std::move(settings), std::move(script)).run();
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+
+  for (int index = 0; index < kCalls; ++index) {
+    SCOPED_TRACE(index);
+    const CallReport& report = reports[static_cast<std::size_t>(index)];
+    ASSERT_TRUE(report.ok) << report.error;
+    ASSERT_EQ(report.latencies.turns.size(), 1U);
+    EXPECT_TRUE(report.latencies.turns[0].voice_to_voice.has_value());
+    EXPECT_EQ(report.marks_returned, 3U);
+    EXPECT_EQ(report.agent_recording.size(), 3200U + 2400U);
+    auto& seen = hosts[static_cast<std::size_t>(index)]->observations();
+    std::lock_guard lock(seen.mutex);
+    EXPECT_TRUE(seen.sequence_numbers_consecutive);
+    EXPECT_TRUE(seen.chunks_consecutive);
+    EXPECT_TRUE(seen.timestamps_match_chunks);
+    EXPECT_EQ(seen.speech_frames, 15U);
+    EXPECT_EQ(seen.returned_marks, (std::vector<std::string>{"greeting-1", "greeting-2", "reply"}));
+    EXPECT_TRUE(seen.stop_seen);
+  }
+}
+
+TEST(SimulatedCallOnADriver, BargeInAndTheHostsGoodbyeWorkOnADriver) {
+  auto driver = std::make_shared<CallDriver>("test-driver", std::chrono::microseconds(1000));
+  {
+    FakeHostBehaviour behaviour;
+    behaviour.greeting_bytes = 40000;
+    behaviour.clear_on_caller_speech = true;
+    FakeTwilioHost host(behaviour);
+    CallScript script;
+    script.barge_in(CallerUtterance::from_audio(tone_mulaw(1600), "stop"), 300ms, 5s)
+        .wait_for_agent_audio(5s)
+        .wait_for_agent_quiet(200ms, 5s)
+        .hang_up();
+    CallSettings settings = settings_for(host);
+    settings.driver = driver;
+    const CallReport report = SimulatedCall(std::move(settings), std::move(script)).run();
+    ASSERT_TRUE(report.ok) << report.error;
+    EXPECT_EQ(report.clears_received, 1U);
+    EXPECT_EQ(report.marks_returned, 3U);
+    EXPECT_LT(report.agent_recording.size(), 40000U);
+  }
+  {
+    FakeHostBehaviour behaviour;
+    behaviour.close_after_reply = true;
+    FakeTwilioHost host(behaviour);
+    CallScript script;
+    script.wait_for_agent_audio(5s).wait_for_agent_quiet(200ms, 5s).play(tone_mulaw(800), "bye").wait_for_host_close(5s);
+    CallSettings settings = settings_for(host);
+    settings.driver = driver;
+    const CallReport report = SimulatedCall(std::move(settings), std::move(script)).run();
+    ASSERT_TRUE(report.ok) << report.error;
+    ASSERT_TRUE(report.stream_close.has_value());
+    EXPECT_TRUE(report.stream_close->initiated_by_host);
+    EXPECT_EQ(report.stream_close->reason, "goodbye");
+  }
 }
 
 TEST(SimulatedCallLoopback, ClearErrorsForRefusedWebhookUpgradeAndNoHost) {

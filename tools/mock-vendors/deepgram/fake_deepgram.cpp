@@ -1,6 +1,8 @@
 #include "tools/mock-vendors/deepgram/fake_deepgram.h"
 
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -32,9 +34,19 @@ using Options = FakeDeepgramOptions;
 // Everything the connection threads share with the test. Held by shared_ptr so a
 // connection thread finishing late never touches freed memory.
 struct FakeDeepgram::State {
-  explicit State(Options given) : options(std::move(given)) {}
+  explicit State(Options given) : options(std::move(given)), stop_event_fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  ~State() {
+    if (stop_event_fd >= 0) ::close(stop_event_fd);
+  }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
   const Options options;
   std::atomic<bool> stopping{false};
+  // Readable while stop() is under way: connection threads wait on their socket and this
+  // together, so they sleep until the client sends (no polling interval; a benchmark runs
+  // hundreds of them) and still leave at once when the mock stops.
+  const int stop_event_fd;
 
   mutable std::mutex mutex;
   std::condition_variable idle;
@@ -53,11 +65,12 @@ struct FakeDeepgram::State {
 
 namespace {
 
-// One poll(2) on the socket: Poco's Socket::poll builds and closes an epoll set per call,
-// four syscalls 50 times a second per connection, which the benchmark pays for.
-bool readable_within(Poco::Net::WebSocket& socket, int timeout_ms) {
-  pollfd entry{socket.impl()->sockfd(), POLLIN, 0};
-  return ::poll(&entry, 1, timeout_ms) > 0;
+// One poll(2) on the socket and the stop event, with no timeout but the one given (-1:
+// none). Poco's Socket::poll would build and close an epoll set per call. True when the
+// socket is readable.
+bool readable_within(Poco::Net::WebSocket& socket, int stop_event_fd, int timeout_ms) {
+  pollfd entries[2] = {{socket.impl()->sockfd(), POLLIN, 0}, {stop_event_fd, POLLIN, 0}};
+  return ::poll(entries, 2, timeout_ms) > 0 && (entries[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 }
 
 
@@ -171,14 +184,17 @@ class ListenHandler final : public Poco::Net::HTTPRequestHandler {
     }
     auto last_client_frame = std::chrono::steady_clock::now();
     while (!state_->stopping.load()) {
-      if (!readable_within(socket, 20)) {
-        if (options.idle_close_ms > 0 &&
-            std::chrono::steady_clock::now() - last_client_frame >= std::chrono::milliseconds(options.idle_close_ms)) {
+      int timeout_ms = -1;
+      if (options.idle_close_ms > 0) {
+        const auto idle_for = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - last_client_frame);
+        if (idle_for.count() >= options.idle_close_ms) {
           socket.shutdown(Poco::Net::WebSocket::WS_UNEXPECTED_CONDITION, "NET-0001");
           return;
         }
-        continue;
+        timeout_ms = static_cast<int>(options.idle_close_ms - idle_for.count());
       }
+      if (!readable_within(socket, state_->stop_event_fd, timeout_ms)) continue;
       last_client_frame = std::chrono::steady_clock::now();
       Poco::Buffer<char> buffer(0);
       int flags = 0;
@@ -269,6 +285,8 @@ FakeDeepgram::~FakeDeepgram() { stop(); }
 void FakeDeepgram::start() {
   if (server_) return;
   state_->stopping.store(false);
+  std::uint64_t stop_events = 0;
+  [[maybe_unused]] const auto drained = ::read(state_->stop_event_fd, &stop_events, sizeof stop_events);
   Poco::Net::ServerSocket socket;
   if (port_ == 0) port_ = state_->options.port;
   socket.bind(Poco::Net::SocketAddress("127.0.0.1", port_), true);
@@ -288,8 +306,10 @@ void FakeDeepgram::start() {
 void FakeDeepgram::stop() {
   if (!server_) return;
   state_->stopping.store(true);
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto woken = ::write(state_->stop_event_fd, &one, sizeof one);
   server_->stopAll(true);
-  // Connections notice `stopping` within one poll; wait for them so none outlives stop().
+  // The stop event wakes every connection; wait for them so none outlives stop().
   std::unique_lock lock(state_->mutex);
   state_->idle.wait_for(lock, std::chrono::seconds(5), [&] { return state_->active_connections == 0; });
   lock.unlock();
