@@ -36,7 +36,7 @@ po::options_description describe_options() {
     ("barge-in-every", po::value<int>()->default_value(3), "every Nth turn barges in; 0: never")
     ("caller-utterance-ms", po::value<int>()->default_value(1200), "length of each caller utterance")
     ("caller-threads", po::value<int>()->default_value(2), "threads that run every simulated caller's frames and reads; 0: two threads per call")
-    ("caller-timer-slack-us", po::value<int>()->default_value(1000), "how late a caller frame may go out so that callers share wake-ups")
+    ("caller-timer-slack-us", po::value<int>()->default_value(0), "how late a caller frame may go out so that callers share wake-ups; 0: each call keeps its own phase, as from Twilio")
     ("interrupt-sensitivity", po::value<std::string>()->default_value("high"), "the host's agent.interrupt_sensitivity: low or high")
     ("http-threads", po::value<int>()->default_value(16), "the host's server.http_threads")
     ("worker-threads", po::value<int>()->default_value(0), "the host's server.worker_threads; 0: one per core")
