@@ -30,6 +30,7 @@ VendorFarm::VendorFarm(const VendorDelays& delays, const std::vector<std::string
   openai_settings.first_token_delay_ms = delays.llm_first_token_ms;
   openai_settings.tokens_per_second = delays.llm_tokens_per_second;
   openai_settings.max_connections = connection_limit_;
+  openai_settings.record_requests = false;  // a soak's requests would pile up in the bench
   openai_ = std::make_unique<mock::FakeOpenAi>(openai_settings);
   if (const Status started = openai_->start(); !started) {
     throw std::runtime_error("mock OpenAI did not start: " + started.message());
@@ -39,6 +40,7 @@ VendorFarm::VendorFarm(const VendorDelays& delays, const std::vector<std::string
   elevenlabs_settings.first_audio_delay_ms = delays.tts_first_audio_ms;
   elevenlabs_settings.ms_per_character = delays.tts_ms_per_character;
   elevenlabs_settings.max_connections = connection_limit_;
+  elevenlabs_settings.record_requests = false;
   elevenlabs_ = std::make_unique<mock::FakeElevenLabs>(elevenlabs_settings);
 }
 

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -109,7 +110,7 @@ void CallDriver::run_timer_by(TimerId id, TimePoint due) {
   if (timer.position != deadlines_.end() && timer.due <= due) return;
   if (timer.position == deadlines_.end() && running_timer_ == id) {
     // Running now: loop() schedules it by the earlier of this and what it returns.
-    timer.due = due;
+    timer.due = std::min(timer.due, due);
     return;
   }
   const bool earliest = deadlines_.empty() || due < deadlines_.begin()->first;

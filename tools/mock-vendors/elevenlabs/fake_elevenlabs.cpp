@@ -121,7 +121,7 @@ class StreamHandler final : public Poco::Net::HTTPRequestHandler {
     std::optional<ElevenLabsFault> fault;
     {
       std::lock_guard lock(state_->mutex);
-      state_->requests.push_back(recorded);
+      if (state_->settings.record_requests) state_->requests.push_back(recorded);
       if (!state_->faults.empty()) {
         fault = state_->faults.front();
         state_->faults.pop_front();

@@ -36,7 +36,8 @@ struct FakeOpenAiState {
   mutable std::condition_variable changed;
   FakeOpenAiSettings settings;                 // guarded
   std::deque<FakeOpenAiFaultSpec> faults;      // guarded
-  std::vector<OpenAiRecordedRequest> requests;  // guarded
+  std::vector<OpenAiRecordedRequest> requests;  // guarded; empty unless settings.record_requests
+  std::size_t request_count = 0;               // guarded: every request, recorded or not
   std::size_t aborted_streams = 0;             // guarded
   std::uint64_t completions = 0;               // guarded: numbers chatcmpl ids and tool-call ids
   bool stopping = false;                       // guarded
@@ -149,8 +150,9 @@ class ChatCompletionsHandler final : public Poco::Net::HTTPRequestHandler {
     std::uint64_t number = 0;
     {
       const std::lock_guard lock(state_->mutex);
-      state_->requests.push_back(recorded);
       settings = state_->settings;
+      ++state_->request_count;
+      if (settings.record_requests) state_->requests.push_back(recorded);
       number = ++state_->completions;
       const bool is_chat = recorded.method == "POST" && recorded.path.size() >= 17 &&
                            recorded.path.compare(recorded.path.size() - 17, 17, "/chat/completions") == 0;
@@ -428,12 +430,12 @@ std::vector<OpenAiRecordedRequest> FakeOpenAi::requests() const {
 
 std::size_t FakeOpenAi::request_count() const {
   const std::lock_guard lock(state_->mutex);
-  return state_->requests.size();
+  return state_->request_count;
 }
 
 bool FakeOpenAi::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(state_->mutex);
-  return state_->changed.wait_for(lock, timeout, [&] { return state_->requests.size() >= count; });
+  return state_->changed.wait_for(lock, timeout, [&] { return state_->request_count >= count; });
 }
 
 std::size_t FakeOpenAi::aborted_streams() const {

@@ -135,6 +135,19 @@ TEST_F(OpenAiSessionTest, KeepsTheConnectionAliveBetweenTurns) {
   EXPECT_EQ(fake_.connections_accepted(), 1u);  // the pre-warmed connection carried all three
 }
 
+// The benchmark's setting: a long load keeps no request in the mock, only the count.
+TEST_F(OpenAiSessionTest, TheMockCountsRequestsItDoesNotRecord) {
+  set_mode("echo", [](FakeOpenAiSettings& settings) { settings.record_requests = false; });
+  open();
+  for (std::uint64_t id = 1; id <= 2; ++id) {
+    ASSERT_TRUE(session_->generate(ask(id, "turn")).is_ok());
+    ASSERT_TRUE(listener_.wait_for_end(id));
+  }
+  EXPECT_EQ(fake_.request_count(), 2u);
+  EXPECT_TRUE(fake_.wait_for_requests(2, std::chrono::milliseconds(1000)));
+  EXPECT_TRUE(fake_.requests().empty());
+}
+
 // The next request (a tool's continuation) often comes while the worker still reads the
 // end of the last body: it waits for that instead of aborting the connection.
 TEST_F(OpenAiSessionTest, ARequestRightAfterTheLastOnesCompletionKeepsTheConnection) {
