@@ -1197,7 +1197,8 @@ TEST(SimulatedCallLoopback, GreetingTurnAnswerAndHangUp) {
   EXPECT_TRUE(seen.stop_seen);
 }
 
-TEST(SimulatedCallLoopback, BargeInGetsAClearAndPendingMarksBack) {
+// The caller talks over a 5 s greeting; the host clears. `driver`: run the call on it.
+CallReport barge_in_over_a_long_greeting(std::shared_ptr<CallDriver> driver = {}) {
   FakeHostBehaviour behaviour;
   behaviour.greeting_bytes = 40000;  // 5 s: long enough to interrupt
   behaviour.clear_on_caller_speech = true;
@@ -1207,7 +1208,13 @@ TEST(SimulatedCallLoopback, BargeInGetsAClearAndPendingMarksBack) {
       .wait_for_agent_audio(5s)
       .wait_for_agent_quiet(200ms, 5s)
       .hang_up();
-  const CallReport report = SimulatedCall(settings_for(host), std::move(script)).run();
+  CallSettings settings = settings_for(host);
+  settings.driver = std::move(driver);
+  return SimulatedCall(std::move(settings), std::move(script)).run();
+}
+
+TEST(SimulatedCallLoopback, BargeInGetsAClearAndPendingMarksBack) {
+  const CallReport report = barge_in_over_a_long_greeting();
   ASSERT_TRUE(report.ok) << report.error;
   EXPECT_EQ(report.clears_received, 1U);
   // Both greeting marks come back at the clear, then the reply's after it played.
@@ -1292,18 +1299,7 @@ TEST(SimulatedCallOnADriver, CallsSharingOneDriverBehaveAsOnTheirOwnThreads) {
 TEST(SimulatedCallOnADriver, BargeInAndTheHostsGoodbyeWorkOnADriver) {
   auto driver = std::make_shared<CallDriver>("test-driver", std::chrono::microseconds(1000));
   {
-    FakeHostBehaviour behaviour;
-    behaviour.greeting_bytes = 40000;
-    behaviour.clear_on_caller_speech = true;
-    FakeTwilioHost host(behaviour);
-    CallScript script;
-    script.barge_in(CallerUtterance::from_audio(tone_mulaw(1600), "stop"), 300ms, 5s)
-        .wait_for_agent_audio(5s)
-        .wait_for_agent_quiet(200ms, 5s)
-        .hang_up();
-    CallSettings settings = settings_for(host);
-    settings.driver = driver;
-    const CallReport report = SimulatedCall(std::move(settings), std::move(script)).run();
+    const CallReport report = barge_in_over_a_long_greeting(driver);
     ASSERT_TRUE(report.ok) << report.error;
     EXPECT_EQ(report.clears_received, 1U);
     EXPECT_EQ(report.marks_returned, 3U);
