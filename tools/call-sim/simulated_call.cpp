@@ -80,11 +80,13 @@ class SimulatedCall::Impl {
   ConnectionSettings connection_settings() const;
   Status place_call();
   Status open_stream();
+  // Runs the frames on this thread, sleeping between serve_frames_locked() passes.
   void run_frames();
-  // run_frames() on settings_.driver's thread: blocks until the frames are over.
+  // The same on settings_.driver's thread (a timer); blocks until the frames are over.
   void run_frames_on_driver();
-  // The driver's timer: what run_frames() does in one pass of its loop.
-  std::optional<TimePoint> serve_frames(TimePoint now);
+  // Sends every frame due by `now` (a 20 ms tick each) and returns marks that have played;
+  // returns when to come back (the next tick or mark), or nullopt when the frames are over.
+  std::optional<TimePoint> serve_frames_locked(TimePoint now);
   // One 20 ms tick; false when the call's frames are over.
   bool tick_locked(TimePoint now, ScriptRunner& runner);
   void hang_up_and_close();
@@ -108,9 +110,9 @@ class SimulatedCall::Impl {
 
   std::mutex mutex_;
   std::condition_variable wake_frame_thread_;  // a mark was queued: recompute when to wake
-  // With a driver: the frames' state between timer runs, and their end.
-  std::optional<ScriptRunner> driven_runner_;
-  TimePoint driven_next_tick_{};
+  // The frames' state between passes; with a driver, its timer and the frames' end.
+  std::optional<ScriptRunner> runner_;
+  TimePoint next_tick_{};
   CallDriver::TimerId driven_timer_ = 0;
   bool driven_frames_over_ = false;
   CallReport report_;
@@ -251,53 +253,45 @@ Status SimulatedCall::Impl::open_stream() {
 }
 
 void SimulatedCall::Impl::run_frames() {
-  ScriptRunner runner(script_);
-  TimePoint next_tick = Clock::now();
   std::unique_lock lock(mutex_);
-  while (true) {
-    const TimePoint now = Clock::now();
-    if (now >= next_tick) {
-      if (!tick_locked(now, runner)) return;
-      next_tick += kFrameInterval;
-      if (Clock::now() - next_tick > kMaxCatchUp) next_tick = Clock::now();
-      continue;
-    }
-    // Between frames, wake exactly when playback reaches a mark: Twilio returns a mark the
-    // moment the audio before it has played, not at the caller's next frame.
-    const TimePoint played_until = model_time_locked(now);
-    apply_locked(playback_.advance(played_until), played_until);
-    TimePoint wake_at = next_tick;
-    if (const auto mark_due = playback_.next_mark_due(); mark_due && *mark_due < wake_at) wake_at = *mark_due;
+  runner_.emplace(script_);
+  next_tick_ = Clock::now();
+  while (const auto wake_at = serve_frames_locked(Clock::now())) {
     // Releases the lock while waiting; the reader notifies when it queues a mark.
-    wake_frame_thread_.wait_until(lock, wake_at);
+    wake_frame_thread_.wait_until(lock, *wake_at);
   }
 }
 
 void SimulatedCall::Impl::run_frames_on_driver() {
   std::unique_lock lock(mutex_);
-  driven_runner_.emplace(script_);
-  driven_next_tick_ = Clock::now();
+  runner_.emplace(script_);
+  next_tick_ = Clock::now();
   // Under the lock: the timer's first run waits for it, so driven_timer_ is set by then.
-  driven_timer_ = settings_.driver->add_timer(driven_next_tick_, [this](TimePoint now) { return serve_frames(now); });
+  driven_timer_ = settings_.driver->add_timer(next_tick_, [this](TimePoint now) {
+    std::lock_guard timer_lock(mutex_);
+    const auto wake_at = serve_frames_locked(now);
+    if (!wake_at) {
+      driven_frames_over_ = true;
+      wake_frame_thread_.notify_one();
+    }
+    return wake_at;
+  });
   wake_frame_thread_.wait(lock, [this] { return driven_frames_over_; });
   lock.unlock();
   settings_.driver->remove_timer(driven_timer_);
 }
 
-std::optional<TimePoint> SimulatedCall::Impl::serve_frames(TimePoint now) {
-  std::lock_guard lock(mutex_);
-  while (now >= driven_next_tick_) {
-    if (!tick_locked(now, *driven_runner_)) {
-      driven_frames_over_ = true;
-      wake_frame_thread_.notify_one();
-      return std::nullopt;
-    }
-    driven_next_tick_ += kFrameInterval;
-    if (now - driven_next_tick_ > kMaxCatchUp) driven_next_tick_ = now + kFrameInterval;
+std::optional<TimePoint> SimulatedCall::Impl::serve_frames_locked(TimePoint now) {
+  while (now >= next_tick_) {
+    if (!tick_locked(now, *runner_)) return std::nullopt;
+    next_tick_ += kFrameInterval;
+    if (now - next_tick_ > kMaxCatchUp) next_tick_ = now;
   }
+  // Between frames, come back exactly when playback reaches a mark: Twilio returns a mark
+  // the moment the audio before it has played, not at the caller's next frame.
   const TimePoint played_until = model_time_locked(now);
   apply_locked(playback_.advance(played_until), played_until);
-  TimePoint wake_at = driven_next_tick_;
+  TimePoint wake_at = next_tick_;
   if (const auto mark_due = playback_.next_mark_due(); mark_due && *mark_due < wake_at) wake_at = *mark_due;
   return wake_at;
 }
